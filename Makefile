@@ -1,0 +1,65 @@
+# Thin front for the two commands the README documents: `make demo` and `make test`.
+# Everything runs from the pinned virtualenv (.venv, from requirements.txt) with the
+# collection linked into a local collections path (.collections), so a plain clone works.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+COLLECTIONS := $(CURDIR)/.collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/stateful/nfs
+# ansible-test must run inside .../ansible_collections/<namespace>/<name>/
+SANITY_TREE := $(CURDIR)/.tmp/ansible_collections/stateful/nfs
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PATH := $(BIN):$(PATH)
+
+.PHONY: help setup demo test lint sanity units integration lab-up lab-down changelog clean
+
+help:
+	@echo "make demo   - set up, start the lab, run the tutorial (playbooks/site.yml) and print the report"
+	@echo "make test   - set up, then ansible-lint, ansible-test sanity, unit, integration and Molecule tests"
+
+setup: $(VENV)/.installed $(COLLECTION_LINK)
+
+$(VENV)/.installed: requirements.txt
+	@echo ">>> creating $(VENV) from requirements.txt"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn ../../.. $@
+
+lab-up: setup
+	$(BIN)/ansible-playbook playbooks/lab_up.yml
+
+lab-down: setup
+	$(BIN)/ansible-playbook playbooks/lab_down.yml
+
+demo: setup lab-up
+	$(BIN)/ansible-playbook -i inventory/lab playbooks/site.yml
+
+lint: setup
+	$(BIN)/ansible-lint
+
+sanity: setup
+	bash tests/sanity/run.sh "$(SANITY_TREE)"
+
+units: setup
+	$(BIN)/pytest tests/unit
+
+integration: setup
+	$(BIN)/pytest tests/integration
+
+test: lint sanity units integration
+
+changelog: setup
+	$(BIN)/antsibull-changelog lint
+
+clean:
+	rm -rf .tmp tests/output .pytest_cache

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure naming helpers shared by the whole collection (no I/O).
+
+Kubernetes object names, the names a StatefulSet derives (pods, claims), the
+per-pod DNS name behind a headless Service and the reverse-pointer name of an
+address all come from here, so roles, modules and tests agree on them.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+DNS1123_LABEL_MAX = 63
+DNS1123_SUBDOMAIN_MAX = 253
+_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+class InvalidName(ValueError):
+    """A value is not a valid name; the message names the field."""
+
+
+def _check_label(value, field, what):
+    if not isinstance(value, str):
+        raise InvalidName("%s: must be a string, got %s" % (field, type(value).__name__))
+    if value == "":
+        raise InvalidName("%s: must not be empty" % field)
+    if len(value) > DNS1123_LABEL_MAX:
+        raise InvalidName(
+            "%s: %r is %d characters long; a %s has at most %d"
+            % (field, value, len(value), what, DNS1123_LABEL_MAX)
+        )
+    if value != value.lower():
+        raise InvalidName("%s: %r must be lower case (%s)" % (field, value, what))
+    bad = sorted(set(c for c in value if not (c.isalnum() and c.isascii()) and c != "-"))
+    if bad:
+        raise InvalidName(
+            "%s: %r contains %s; a %s may only contain a-z, 0-9 and '-'"
+            % (field, value, ", ".join(repr(c) for c in bad), what)
+        )
+    if not _LABEL_RE.match(value):
+        raise InvalidName(
+            "%s: %r must start and end with a letter or digit (%s)" % (field, value, what)
+        )
+    return value
+
+
+def validate_dns1123_label(value, field="name"):
+    """Return ``value`` if it is an RFC 1123 label (Service, pod, StatefulSet names).
+
+    Raises ``InvalidName`` (a ``ValueError``) with a message that names ``field``.
+    """
+    return _check_label(value, field, "DNS-1123 label")
+
+
+def validate_dns1123_subdomain(value, field="name"):
+    """Return ``value`` if it is an RFC 1123 subdomain (PV, PVC, namespace-less object names)."""
+    if not isinstance(value, str):
+        raise InvalidName("%s: must be a string, got %s" % (field, type(value).__name__))
+    if value == "":
+        raise InvalidName("%s: must not be empty" % field)
+    if len(value) > DNS1123_SUBDOMAIN_MAX:
+        raise InvalidName(
+            "%s: %r is %d characters long; a DNS-1123 subdomain has at most %d"
+            % (field, value, len(value), DNS1123_SUBDOMAIN_MAX)
+        )
+    for index, part in enumerate(value.split(".")):
+        _check_label(part, "%s (part %d of %r)" % (field, index + 1, value), "DNS-1123 subdomain part")
+    return value
+
+
+def _check_ordinal(ordinal, field="ordinal"):
+    if isinstance(ordinal, bool) or not isinstance(ordinal, int):
+        raise InvalidName("%s: must be an integer, got %r" % (field, ordinal))
+    if ordinal < 0:
+        raise InvalidName("%s: must be >= 0, got %d" % (field, ordinal))
+    return ordinal
+
+
+def pod_name(statefulset, ordinal):
+    """``<statefulset>-<ordinal>``: the stable name of a StatefulSet's pod."""
+    validate_dns1123_label(statefulset, "statefulset")
+    name = "%s-%d" % (statefulset, _check_ordinal(ordinal))
+    return validate_dns1123_label(name, "pod name")
+
+
+def pvc_name(claim_template, statefulset, ordinal):
+    """``<volumeClaimTemplate>-<statefulset>-<ordinal>``: the claim a pod gets from a VCT."""
+    validate_dns1123_label(claim_template, "volume claim template")
+    name = "%s-%s" % (claim_template, pod_name(statefulset, ordinal))
+    return validate_dns1123_subdomain(name, "claim name")
+
+
+def ordinal_of(pod, statefulset):
+    """The ordinal of ``pod`` if it is named ``<statefulset>-<N>``, else ``None``."""
+    prefix = statefulset + "-"
+    if not isinstance(pod, str) or not pod.startswith(prefix):
+        return None
+    rest = pod[len(prefix):]
+    if not rest.isdigit() or (len(rest) > 1 and rest[0] == "0"):
+        return None
+    return int(rest)
+
+
+def pod_fqdn(pod, service, namespace, cluster_domain="cluster.local"):
+    """``<pod>.<service>.<namespace>.svc.<cluster_domain>``: a pod's name behind a headless Service."""
+    validate_dns1123_label(pod, "pod")
+    validate_dns1123_label(service, "service")
+    validate_dns1123_label(namespace, "namespace")
+    validate_dns1123_subdomain(cluster_domain, "cluster_domain")
+    return "%s.%s.%s.svc.%s" % (pod, service, namespace, cluster_domain)
+
+
+def reverse_pointer(address, field="address"):
+    """The PTR owner name of an IPv4/IPv6 address, e.g. ``24.3.244.10.in-addr.arpa``."""
+    if not isinstance(address, str):
+        raise InvalidName("%s: must be a string, got %s" % (field, type(address).__name__))
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        raise InvalidName("%s: %r is not an IPv4 or IPv6 address" % (field, address))
+    return ip.reverse_pointer
