@@ -24,15 +24,20 @@ class InvalidName(ValueError):
     """A value is not a valid name; the message names the field."""
 
 
-def _check_label(value, field, what):
+def _check_string(value, field):
     if not isinstance(value, str):
         raise InvalidName("%s: must be a string, got %s" % (field, type(value).__name__))
     if value == "":
         raise InvalidName("%s: must not be empty" % field)
-    if len(value) > DNS1123_LABEL_MAX:
+    return value
+
+
+def _check_label(value, field, what, max_length=DNS1123_LABEL_MAX):
+    _check_string(value, field)
+    if max_length is not None and len(value) > max_length:
         raise InvalidName(
             "%s: %r is %d characters long; a %s has at most %d"
-            % (field, value, len(value), what, DNS1123_LABEL_MAX)
+            % (field, value, len(value), what, max_length)
         )
     if value != value.lower():
         raise InvalidName("%s: %r must be lower case (%s)" % (field, value, what))
@@ -58,18 +63,25 @@ def validate_dns1123_label(value, field="name"):
 
 
 def validate_dns1123_subdomain(value, field="name"):
-    """Return ``value`` if it is an RFC 1123 subdomain (PV, PVC, namespace-less object names)."""
-    if not isinstance(value, str):
-        raise InvalidName("%s: must be a string, got %s" % (field, type(value).__name__))
-    if value == "":
-        raise InvalidName("%s: must not be empty" % field)
+    """Return ``value`` if it is an RFC 1123 subdomain (PV, PVC, namespace-less object names).
+
+    Same rule as Kubernetes' ``IsDNS1123Subdomain``: at most 253 characters,
+    dot-separated parts of a-z, 0-9 and '-' that start and end with a letter
+    or digit. Like Kubernetes, it does not limit a single part to 63
+    characters (``<vct>-<sts>-<ordinal>`` claim names are often longer).
+    """
+    _check_string(value, field)
     if len(value) > DNS1123_SUBDOMAIN_MAX:
         raise InvalidName(
             "%s: %r is %d characters long; a DNS-1123 subdomain has at most %d"
             % (field, value, len(value), DNS1123_SUBDOMAIN_MAX)
         )
-    for index, part in enumerate(value.split(".")):
-        _check_label(part, "%s (part %d of %r)" % (field, index + 1, value), "DNS-1123 subdomain part")
+    parts = value.split(".")
+    for index, part in enumerate(parts):
+        where = "%s (part %d of %d in %r)" % (field, index + 1, len(parts), value)
+        if part == "":
+            raise InvalidName("%s: must not be empty (no leading, trailing or double '.')" % where)
+        _check_label(part, where, "DNS-1123 subdomain part", max_length=None)
     return value
 
 
@@ -97,6 +109,7 @@ def pvc_name(claim_template, statefulset, ordinal):
 
 def ordinal_of(pod, statefulset):
     """The ordinal of ``pod`` if it is named ``<statefulset>-<N>``, else ``None``."""
+    validate_dns1123_label(statefulset, "statefulset")
     prefix = statefulset + "-"
     if not isinstance(pod, str) or not pod.startswith(prefix):
         return None
@@ -119,6 +132,11 @@ def reverse_pointer(address, field="address"):
     """The PTR owner name of an IPv4/IPv6 address, e.g. ``24.3.244.10.in-addr.arpa``."""
     if not isinstance(address, str):
         raise InvalidName("%s: must be a string, got %s" % (field, type(address).__name__))
+    if "%" in address:
+        raise InvalidName(
+            "%s: %r has a zone index ('%%...'); a PTR name is only defined for the bare address"
+            % (field, address)
+        )
     try:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:
