@@ -1,0 +1,223 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: nfs_pv_manifest
+short_description: Render static NFS PersistentVolumes from export facts, and reclaim patches for Released ones
+version_added: 0.1.0
+description:
+  - Pure validation and rendering, no cluster or NFS access. Returns PersistentVolume manifests for
+    M(kubernetes.core.k8s) to apply in one call.
+  - The volumes come from the C(nfs_server_exported) facts of the C(stateful.nfs.nfs_server) role
+    (O(exports)) or from an explicit list (O(volumes)). Names follow O(name_prefix),
+    O(name_digits) and O(index_start) (C(pv001), C(pv002), ...) unless an explicit entry names one.
+  - Optionally pre-binds PV number I(N) to the claim C(<claim_template>-<statefulset>-<ordinal>)
+    (O(pin)), so each ordinal always lands on the same export, whatever the sizes.
+  - Given O(live_volumes), also returns JSON merge patches that make B(Released) volumes of the set
+    bindable again (O(reclaim_mode)). Data on the export is never touched.
+  - Refuses, naming the field, bad names, quantities, access modes, mount options, labels, relative
+    or non-normalised paths, two volumes on one export, duplicate names and the C(Recycle) policy
+    (it scrubs the export).
+author:
+  - stateful.nfs maintainers (@stateful-nfs)
+extends_documentation_fragment:
+  - stateful.nfs.pure_plan
+options:
+  exports:
+    description:
+      - Export facts (C(nfs_server_exported)) with the keys C(name), C(path), C(pseudo), C(server),
+        C(port), C(clients), C(options). The PV's C(nfs.path) is C(pseudo) when set (NFSv4 pseudo
+        path), else C(path); a C(port) other than 2049 becomes a C(port=) mount option.
+      - Mutually exclusive with O(volumes).
+    type: list
+    elements: dict
+    default: []
+  volumes:
+    description:
+      - Explicit volumes, each with C(server) and C(path) and optionally C(name), C(port),
+        C(capacity), C(access_modes), C(reclaim_policy), C(storage_class_name), C(mount_options),
+        C(labels), C(claim_ref) (C(namespace), C(name)); unset keys take the module-wide values.
+    type: list
+    elements: dict
+    default: []
+  name_prefix:
+    description: Prefix of generated names.
+    type: str
+    default: pv
+  name_digits:
+    description: Digits of the zero-padded index in generated names.
+    type: int
+    default: 3
+  index_start:
+    description: Index of the first generated name.
+    type: int
+    default: 1
+  capacities:
+    description: Capacity per position (first export, second export, ...); positions beyond the list use O(capacity).
+    type: list
+    elements: str
+    default: []
+  capacity:
+    description: Capacity of volumes without a positional or explicit one.
+    type: str
+    default: 1Gi
+  access_modes:
+    description: C(spec.accessModes).
+    type: list
+    elements: str
+    default: [ReadWriteOnce]
+  reclaim_policy:
+    description:
+      - C(spec.persistentVolumeReclaimPolicy). C(Recycle) is refused (it deletes the export's data).
+    type: str
+    default: Retain
+  storage_class_name:
+    description: C(spec.storageClassName); empty for static binding to claims without a class.
+    type: str
+    default: ""
+  mount_options:
+    description: C(spec.mountOptions), one option per item (for example C(nfsvers=4.1)).
+    type: list
+    elements: str
+    default: []
+  labels:
+    description:
+      - Extra labels. Every volume also gets C(app.kubernetes.io/managed-by=stateful.nfs),
+        C(stateful.nfs/volume-set=<volume_set>) and, from export facts, C(stateful.nfs/export=<name>).
+    type: dict
+    default: {}
+  volume_set:
+    description: Value of the C(stateful.nfs/volume-set) label that groups these volumes (label value syntax).
+    type: str
+    default: default
+  pin:
+    description:
+      - Pre-bind volumes to StatefulSet claims with C(claimRef). Keys C(statefulset),
+        C(claim_template), C(namespace) (default C(default)), C(ordinal_start) (default 0);
+        the volume at position I(i) is reserved for ordinal C(ordinal_start + i).
+    type: dict
+  live_volumes:
+    description: The live PersistentVolumes of the set, for O(reclaim_mode).
+    type: list
+    elements: dict
+    default: []
+  reclaim_mode:
+    description:
+      - How Released volumes in O(live_volumes) are made bindable again.
+      - C(keep_claim_name) removes only C(claimRef.uid) and C(claimRef.resourceVersion); the volume
+        becomes Available for a new claim with the same namespace and name, so ordinal I(N) gets
+        its own data back.
+      - C(release) removes the whole C(claimRef); any matching claim may take the volume.
+    type: str
+    choices: [keep_claim_name, release]
+    default: keep_claim_name
+  reclaim_names:
+    description: Only reclaim these volumes (default all Released volumes of the set).
+    type: list
+    elements: str
+    default: []
+seealso:
+  - module: kubernetes.core.k8s
+  - module: stateful.nfs.statefulset_manifest
+"""
+
+EXAMPLES = r"""
+- name: Render the tutorial's pv001..pv004 from the nfs_server facts
+  stateful.nfs.nfs_pv_manifest:
+    exports: "{{ hostvars[groups['nfs_servers'][0]].nfs_server_exported }}"
+    capacities: [1Gi, 1Gi, 2Gi, 2Gi]
+    mount_options: [nfsvers=4.1]
+  register: pvs
+
+- name: Create them in one call
+  kubernetes.core.k8s:
+    apply: true
+    definition: "{{ pvs.volumes }}"
+"""
+
+RETURN = r"""
+volumes:
+  description: The PersistentVolume manifests, in order.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{apiVersion: v1, kind: PersistentVolume, metadata: {name: pv001},
+            spec: {capacity: {storage: 1Gi}, nfs: {server: 127.0.0.1, path: /nfs-data/v1}}}]
+names:
+  description: The names of the rendered volumes.
+  returned: success
+  type: list
+  elements: str
+  sample: [pv001, pv002, pv003, pv004]
+label_selector:
+  description: Label selector for the volumes of this set.
+  returned: success
+  type: str
+  sample: stateful.nfs/volume-set=default
+reclaim:
+  description: JSON merge patches (C(merge_type=merge)) for the Released volumes in O(live_volumes).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{apiVersion: v1, kind: PersistentVolume, metadata: {name: pv001},
+            spec: {claimRef: {uid: null, resourceVersion: null}}}]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import (
+    VOLUME_SET_LABEL,
+    SpecError,
+    reclaim_patches,
+    render_persistent_volumes,
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            exports=dict(type="list", elements="dict", default=[]),
+            volumes=dict(type="list", elements="dict", default=[]),
+            name_prefix=dict(type="str", default="pv"),
+            name_digits=dict(type="int", default=3),
+            index_start=dict(type="int", default=1),
+            capacities=dict(type="list", elements="str", default=[]),
+            capacity=dict(type="str", default="1Gi"),
+            access_modes=dict(type="list", elements="str", default=["ReadWriteOnce"]),
+            reclaim_policy=dict(type="str", default="Retain"),
+            storage_class_name=dict(type="str", default=""),
+            mount_options=dict(type="list", elements="str", default=[]),
+            labels=dict(type="dict", default={}),
+            volume_set=dict(type="str", default="default"),
+            pin=dict(type="dict"),
+            live_volumes=dict(type="list", elements="dict", default=[]),
+            reclaim_mode=dict(type="str", choices=["keep_claim_name", "release"], default="keep_claim_name"),
+            reclaim_names=dict(type="list", elements="str", default=[]),
+            field_prefix=dict(type="str", default=""),
+        ),
+        supports_check_mode=True,
+    )
+    p = module.params
+    try:
+        volumes = render_persistent_volumes(p, prefix=p["field_prefix"])
+        patches = reclaim_patches(p["live_volumes"], p["reclaim_mode"], p["reclaim_names"], p["volume_set"])
+    except SpecError as exc:
+        module.fail_json(msg=str(exc))
+    module.exit_json(
+        changed=False,
+        volumes=volumes,
+        names=[v["metadata"]["name"] for v in volumes],
+        label_selector="%s=%s" % (VOLUME_SET_LABEL, p["volume_set"]),
+        reclaim=patches,
+    )
+
+
+if __name__ == "__main__":
+    main()

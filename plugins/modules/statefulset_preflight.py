@@ -1,0 +1,175 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: statefulset_preflight
+short_description: Compare a rendered StatefulSet with the live objects before applying it
+version_added: 0.1.0
+description:
+  - Pure comparison, no cluster access; the caller reads the live objects with
+    M(kubernetes.core.k8s_info) and passes them in.
+  - B(Immutable fields.) The API refuses changes to C(spec.selector), C(spec.serviceName),
+    C(spec.volumeClaimTemplates) and C(spec.podManagementPolicy) of an existing StatefulSet, and
+    to C(spec.clusterIP) of an existing Service. Such a change fails here, naming the field with
+    its live and desired value, unless O(recreate=true); then the result says the StatefulSet
+    (and, when needed, the Service) must be deleted with C(propagationPolicy=Orphan) and created
+    again, which keeps the pods and the PersistentVolumeClaims.
+  - B(Storage.) For claim templates with C(storageClassName "") (static binding), the claims the
+    desired replicas need are matched against the PersistentVolumes the way the PV binder does.
+    A claim that would stay Pending (for example the fifth claim when only four PVs exist) is
+    named with the reason, before anything is changed. O(storage_check) decides whether that
+    fails, warns or is skipped.
+author:
+  - stateful.nfs maintainers (@stateful-nfs)
+extends_documentation_fragment:
+  - stateful.nfs.pure_plan
+options:
+  statefulset:
+    description: The desired StatefulSet, as rendered by M(stateful.nfs.statefulset_manifest).
+    type: dict
+    required: true
+  service:
+    description: The desired headless Service.
+    type: dict
+    default: {}
+  live_statefulset:
+    description: The live StatefulSet (empty when it does not exist).
+    type: dict
+    default: {}
+  live_service:
+    description: The live Service (empty when it does not exist).
+    type: dict
+    default: {}
+  persistent_volumes:
+    description: The live PersistentVolumes (all of them, or those the claims may bind to).
+    type: list
+    elements: dict
+    default: []
+  claims:
+    description: The live PersistentVolumeClaims in the StatefulSet's namespace.
+    type: list
+    elements: dict
+    default: []
+  storage_check:
+    description:
+      - C(fail) refuses when a claim would stay Pending; C(warn) reports it and goes on (the
+        rollout wait will then stop at that pod); C(skip) does not look.
+    type: str
+    choices: [fail, warn, skip]
+    default: fail
+  recreate:
+    description:
+      - Accept changes to immutable fields by re-creating the objects (StatefulSet deleted with
+        C(propagationPolicy=Orphan), so pods and claims stay). Without it such changes fail.
+    type: bool
+    default: false
+notes:
+  - Existing claims keep their size when the claim templates change through a re-create; only
+    new claims use the new template.
+seealso:
+  - module: stateful.nfs.statefulset_manifest
+"""
+
+EXAMPLES = r"""
+- name: Refuse immutable changes and claims that would stay Pending
+  stateful.nfs.statefulset_preflight:
+    statefulset: "{{ manifest.statefulset }}"
+    service: "{{ manifest.service }}"
+    live_statefulset: "{{ live_sts.resources | first | default({}) }}"
+    live_service: "{{ live_svc.resources | first | default({}) }}"
+    persistent_volumes: "{{ live_pvs.resources }}"
+    claims: "{{ live_pvcs.resources }}"
+  register: preflight
+"""
+
+RETURN = r"""
+immutable_changes:
+  description: Changes the API would refuse, each with C(field), C(live), C(desired) and C(message).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{field: statefulset.spec.serviceName, live: statefulset-headless, desired: other,
+            message: "statefulset.spec.serviceName cannot be changed on an existing object (live 'statefulset-headless', desired 'other')"}]
+recreate_statefulset:
+  description: The StatefulSet must be deleted (orphaning pods and claims) and created again.
+  returned: always
+  type: bool
+recreate_service:
+  description: The Service must be deleted and created again (it is not headless).
+  returned: always
+  type: bool
+unbindable_claims:
+  description: Claims that no existing PersistentVolume can satisfy, each with C(claim), C(ordinal), C(reason).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{claim: myappdata-myapp-4, ordinal: 4, reason: "claim default/myappdata-myapp-4 ... would stay Pending"}]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import (
+    SpecError,
+    immutable_changes,
+    unbindable_claims,
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            statefulset=dict(type="dict", required=True),
+            service=dict(type="dict", default={}),
+            live_statefulset=dict(type="dict", default={}),
+            live_service=dict(type="dict", default={}),
+            persistent_volumes=dict(type="list", elements="dict", default=[]),
+            claims=dict(type="list", elements="dict", default=[]),
+            storage_check=dict(type="str", choices=["fail", "warn", "skip"], default="fail"),
+            recreate=dict(type="bool", default=False),
+            field_prefix=dict(type="str", default=""),
+        ),
+        supports_check_mode=True,
+    )
+    p = module.params
+    prefix = p["field_prefix"]
+    try:
+        changes = immutable_changes(p["statefulset"], p["live_statefulset"], p["service"], p["live_service"])
+        pending = [] if p["storage_check"] == "skip" else unbindable_claims(
+            p["statefulset"], p["persistent_volumes"], p["claims"])
+    except SpecError as exc:
+        module.fail_json(msg=str(exc))
+    result = dict(
+        changed=False,
+        immutable_changes=changes,
+        recreate_statefulset=any(c["field"].startswith("statefulset.") for c in changes),
+        recreate_service=any(c["field"].startswith("service.") for c in changes),
+        unbindable_claims=pending,
+    )
+    if changes and not p["recreate"]:
+        module.fail_json(
+            msg="%s. Refusing to touch the cluster: set %srecreate=true to delete the StatefulSet with "
+            "propagationPolicy=Orphan (pods and PersistentVolumeClaims stay) and create it again"
+            % ("; ".join(c["message"] for c in changes), prefix),
+            **result
+        )
+    if pending and p["storage_check"] == "fail":
+        module.fail_json(
+            msg="%s. Refusing to scale into claims that cannot bind: add PersistentVolumes (or reclaim "
+            "Released ones), lower %sreplicas, or set %sstorage_check=warn"
+            % ("; ".join(c["reason"] for c in pending), prefix, prefix),
+            **result
+        )
+    for claim in pending:
+        module.warn(claim["reason"])
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
