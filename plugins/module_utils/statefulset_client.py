@@ -1,0 +1,265 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The I/O of ``statefulset_validate``: reads and watches through kubernetes.core's
+client, DNS queries through dnspython. Nothing here decides anything.
+
+``StatefulSetClient`` wraps the dynamic client that ``kubernetes.core``'s
+``get_api_client`` builds (auth options, kubeconfig, proxies: all theirs) and uses its
+raw ``request`` so that lists and watch events stay plain JSON dicts; ``DnsProbe`` asks
+one resolver many questions concurrently.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import queue
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+try:
+    from kubernetes.client.exceptions import ApiException
+    from kubernetes.watch.watch import iter_resp_lines
+    HAS_KUBERNETES = True
+except ImportError:
+    HAS_KUBERNETES = False
+
+    class ApiException(Exception):
+        status = None
+
+try:
+    import dns.exception
+    import dns.message
+    import dns.query
+    import dns.rcode
+    import dns.rdatatype
+    HAS_DNSPYTHON = True
+except ImportError:
+    HAS_DNSPYTHON = False
+
+from ansible_collections.stateful.nfs.plugins.module_utils import statefulset_objects as obj
+
+REQUEST_TIMEOUT = 30
+
+
+class StatefulSetClient:
+    """Reads a StatefulSet and everything the checks need; streams its watch events."""
+
+    def __init__(self, dynamic_client):
+        self.dynamic = dynamic_client
+
+    # -- plain reads
+    def _get(self, path, **query):
+        params = [(k, v) for k, v in query.items() if v is not None]
+        resp = self.dynamic.request("GET", path, query_params=params, header_params={"Accept": "application/json"},
+                                    _request_timeout=REQUEST_TIMEOUT)
+        try:
+            return json.loads(resp.data)
+        finally:
+            resp.release_conn()
+
+    def _get_or_none(self, path):
+        try:
+            return self._get(path)
+        except ApiException as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def statefulset(self, namespace, name):
+        return self._get_or_none("/apis/apps/v1/namespaces/%s/statefulsets/%s" % (namespace, name))
+
+    def pods(self, namespace, selector):
+        return self._get("/api/v1/namespaces/%s/pods" % namespace, labelSelector=selector)
+
+    def events(self, namespace, kind, name=None):
+        fields = "involvedObject.kind=%s" % kind
+        if name:
+            fields += ",involvedObject.name=%s" % name
+        return self._get("/api/v1/namespaces/%s/events" % namespace, fieldSelector=fields).get("items") or []
+
+    def snapshot(self, namespace, name, checks):
+        """Everything the selected checks read, as plain dicts (``statefulset`` None if absent)."""
+        sts = self.statefulset(namespace, name)
+        shot = {"statefulset": sts, "pods": [], "events": [], "claims": [], "volumes": [], "claim_events": [],
+                "service": None, "taken": time.time()}
+        if sts is None:
+            return shot
+        shot["pods"] = self.pods(namespace, obj.label_selector(obj.spec(sts).get("selector"))).get("items") or []
+        if "order" in checks:
+            shot["events"] = self.events(namespace, "StatefulSet", name)
+        if "storage" in checks and obj.claim_templates(sts):
+            shot["claims"] = self._get("/api/v1/namespaces/%s/persistentvolumeclaims" % namespace).get("items") or []
+            shot["volumes"] = self._get("/api/v1/persistentvolumes").get("items") or []
+            if any(obj.status(c).get("phase") != "Bound" for c in shot["claims"]):
+                shot["claim_events"] = self.events(namespace, "PersistentVolumeClaim")
+        if "dns" in checks and obj.spec(sts).get("serviceName"):
+            shot["service"] = self._get_or_none("/api/v1/namespaces/%s/services/%s"
+                                                % (namespace, obj.spec(sts)["serviceName"]))
+        shot["taken"] = time.time()
+        return shot
+
+    # -- watch
+    def initial_state(self, namespace, name):
+        """``(statefulset or None, pods, {"Pod": rv, "StatefulSet": rv})`` to watch from."""
+        listing = self._get("/apis/apps/v1/namespaces/%s/statefulsets" % namespace,
+                            fieldSelector="metadata.name=%s" % name)
+        items = listing.get("items") or []
+        sts = items[0] if items else None
+        selector = obj.label_selector(obj.spec(sts).get("selector")) if sts else None
+        pods = self.pods(namespace, selector)
+        versions = {"StatefulSet": obj.meta(listing).get("resourceVersion"),
+                    "Pod": obj.meta(pods).get("resourceVersion")}
+        return sts, pods.get("items") or [], versions
+
+    def stream(self, namespace, name, selector, resource_versions, deadline, wake=None):
+        """Yield batches ``[(kind, type, object, epoch), ...]`` from a pod watch and a
+        StatefulSet watch, merged in arrival order, until ``deadline`` (a
+        ``time.monotonic()`` value) or until the caller closes the generator. Each batch
+        is what arrived together; an empty batch is yielded at the epoch ``wake[0]`` (if
+        set), when a condition may turn true by the passing of time alone. An expired
+        watch (410) is re-listed and resumed; the re-list reports vanished pods as
+        DELETED."""
+        events = queue.Queue()
+        stop = threading.Event()
+        open_responses = []
+        sources = [
+            ("Pod", "/api/v1/namespaces/%s/pods" % namespace, [("labelSelector", selector)] if selector else []),
+            ("StatefulSet", "/apis/apps/v1/namespaces/%s/statefulsets" % namespace,
+             [("fieldSelector", "metadata.name=%s" % name)]),
+        ]
+
+        def pump(kind, path, query):
+            version = resource_versions[kind]
+            known = set()
+            while not stop.is_set():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                params = query + [("watch", "true"), ("allowWatchBookmarks", "true"),
+                                  ("resourceVersion", version), ("timeoutSeconds", int(remaining) + 1)]
+                try:
+                    resp = self.dynamic.request("GET", path, query_params=params,
+                                                header_params={"Accept": "application/json"},
+                                                _request_timeout=(REQUEST_TIMEOUT, remaining + 5))
+                    open_responses.append(resp)
+                    expired = False
+                    for line in iter_resp_lines(resp):
+                        if stop.is_set():
+                            return
+                        if not line:
+                            continue
+                        event = json.loads(line)
+                        item = event.get("object") or {}
+                        if event.get("type") == "ERROR":
+                            if item.get("code") == 410:
+                                expired = True
+                                break
+                            raise ApiException(status=item.get("code"), reason=item.get("message"))
+                        version = obj.meta(item).get("resourceVersion") or version
+                        if event.get("type") == "BOOKMARK":
+                            continue
+                        known.add(obj.meta(item).get("name"))
+                        if event.get("type") == "DELETED":
+                            known.discard(obj.meta(item).get("name"))
+                        events.put((kind, event.get("type"), item, time.time()))
+                    if expired:
+                        listing = self._get(path, **dict(query))
+                        version = obj.meta(listing).get("resourceVersion")
+                        names = set()
+                        for item in listing.get("items") or []:
+                            names.add(obj.meta(item).get("name"))
+                            events.put((kind, "MODIFIED", item, time.time()))
+                        for gone in known - names:
+                            events.put((kind, "DELETED", {"metadata": {"name": gone}}, time.time()))
+                        known = names
+                except Exception as exc:  # pylint: disable=broad-except
+                    if not stop.is_set():
+                        events.put(("ERROR", kind, exc, time.time()))
+                    return
+
+        threads = [threading.Thread(target=pump, args=source, daemon=True) for source in sources]
+        for thread in threads:
+            thread.start()
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                timeout = remaining
+                if wake and wake[0] is not None:
+                    timeout = max(0.0, min(remaining, wake[0] - time.time() + 0.05))
+                try:
+                    batch = [events.get(timeout=timeout)]
+                except queue.Empty:
+                    if timeout < remaining:
+                        wake[0] = None
+                        yield []
+                        continue
+                    return
+                while True:
+                    try:
+                        batch.append(events.get_nowait())
+                    except queue.Empty:
+                        break
+                for item in batch:
+                    if item[0] == "ERROR":
+                        raise item[2]
+                yield batch
+        finally:
+            stop.set()
+            for resp in open_responses:
+                try:
+                    resp.shutdown()
+                except Exception:  # pylint: disable=broad-except
+                    pass
+
+
+class DnsProbe:
+    """Asks one DNS server (address, port) many questions at once, with a timeout each."""
+
+    def __init__(self, server, port, timeout, workers=16):
+        self.server = server
+        self.port = port
+        self.timeout = timeout
+        self.workers = workers
+
+    def ask(self, qname, rdtype):
+        """One question -> ``{"rcode", "values", "error"}``; values are normalised strings:
+        addresses (A/AAAA), names without the final dot (PTR), ``target:port`` (SRV)."""
+        query = dns.message.make_query(qname, rdtype)
+        wanted = dns.rdatatype.from_text(rdtype)
+        error = None
+        for _attempt in range(2):
+            try:
+                reply, _tcp = dns.query.udp_with_fallback(query, self.server, timeout=self.timeout, port=self.port)
+                break
+            except dns.exception.Timeout:
+                error = "no reply within %.1f s" % self.timeout
+            except (OSError, dns.exception.DNSException) as exc:
+                return {"rcode": "ERROR", "values": [], "error": str(exc)}
+        else:
+            return {"rcode": "TIMEOUT", "values": [], "error": error}
+        values = []
+        for rrset in reply.answer:
+            if rrset.rdtype != wanted:
+                continue
+            for rdata in rrset:
+                if wanted == dns.rdatatype.SRV:
+                    values.append("%s:%d" % (rdata.target.to_text(omit_final_dot=True).lower(), rdata.port))
+                elif wanted == dns.rdatatype.PTR:
+                    values.append(rdata.target.to_text(omit_final_dot=True).lower())
+                else:
+                    values.append(rdata.to_text())
+        return {"rcode": dns.rcode.to_text(reply.rcode()), "values": sorted(values), "error": None}
+
+    def resolve(self, queries):
+        """``[(qname, rdtype)]`` -> ``{(qname, rdtype): answer}``, asked concurrently."""
+        if not queries:
+            return {}
+        with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(queries)))) as pool:
+            answers = list(pool.map(lambda q: self.ask(q[0], q[1]), queries))
+        return dict(zip(((q[0].rstrip(".").lower(), q[1]) for q in queries), answers))

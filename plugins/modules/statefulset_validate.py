@@ -1,0 +1,351 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: statefulset_validate
+short_description: Prove a StatefulSet's ordered rollout, claim binding and per-pod DNS
+version_added: 0.1.0
+author:
+  - stateful.nfs maintainers
+description:
+  - Validates a StatefulSet the way the StatefulSet tutorial checks it by eye, and returns a verdict
+    a playbook, a Molecule verify step or a CI pipeline can trust.
+  - B(order) - with C(podManagementPolicy=OrderedReady), pod N is created only after pods
+    C(ordinals.start)..N-1 are Ready (and available for C(minReadySeconds)); a scale-down deletes the
+    highest ordinal first, one at a time; a rolling update goes from the highest ordinal down and stops
+    at the partition. C(Parallel) StatefulSets are reported as C(unordered), by design, not as a violation.
+    A rollout stuck at a pod that is not Ready is reported as C(halted) at that ordinal.
+  - B(completion) - the rollout is complete, computed from the pods for C(RollingUpdate) with and without
+    partition, C(OnDelete), C(minReadySeconds) and C(ordinals.start); otherwise the reason names the pod,
+    the condition and the revision. With O(wait=true) the module follows watch events and answers as soon
+    as the last pod is ready, not after a poll interval.
+  - B(storage) - each pod's claim C(<template>-<statefulset>-<ordinal>) exists, is mounted by the pod, is
+    Bound (to the pinned PersistentVolume when O(expected_volumes) says so) with a capacity of at least the
+    request and the access modes of the template; a Pending claim is reported with the binder's reason.
+  - B(dns) - for every pod, C(A)/C(AAAA) of C(<pod>.<service>.<namespace>.svc.<cluster_domain>) is the pod
+    IP, the C(PTR) of the pod IP is that name and nothing else, C(SRV) records of named Service ports list
+    the pods; NotReady gaps are reported (aware of C(publishNotReadyAddresses)); the Service is headless
+    and selects the pods. Queries go concurrently, with timeouts, to O(dns_server):O(dns_port).
+  - B(mode=audit) judges an existing StatefulSet from pod creation timestamps, Ready transition times,
+    controller events and revision labels. B(mode=watch) watches pods and the StatefulSet while a rollout,
+    scale or update happens and records every pod ADDED, Ready and DELETED event with its time.
+  - Never changes anything in the cluster (C(changed) is always false). Optionally writes a JUnit XML
+    report and an SVG timeline.
+extends_documentation_fragment:
+  - kubernetes.core.k8s_auth_options
+  - stateful.nfs.dns_resolver
+options:
+  name:
+    description:
+      - Name of the StatefulSet.
+    type: str
+    required: true
+  namespace:
+    description:
+      - Namespace of the StatefulSet.
+    type: str
+    default: default
+  checks:
+    description:
+      - The checks to run.
+    type: list
+    elements: str
+    choices: [order, completion, storage, dns]
+    default: [order, completion, storage, dns]
+  mode:
+    description:
+      - V(audit) judges the StatefulSet as it is now (from timestamps, events and revisions; server
+        timestamps have whole seconds, so orderings within one second are counted as undecided, not failed).
+      - V(watch) watches pods and the StatefulSet, starting before or during a change, until the rollout is
+        complete after a change has been seen, or for O(watch_timeout) seconds; every rule is then checked
+        in the exact order the API server reported the events.
+    type: str
+    choices: [audit, watch]
+    default: audit
+  wait:
+    description:
+      - Before judging, wait until the rollout is complete or O(wait_timeout) passes. Driven by watch events
+        (and by the clock only for C(minReadySeconds)), so it returns as soon as the last pod is ready.
+      - Ignored in check mode, where nothing is waited for.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true). When they pass, the completion check fails with the reason.
+    type: int
+    default: 300
+  watch_timeout:
+    description:
+      - The longest time in seconds that O(mode=watch) records events.
+    type: int
+    default: 300
+  expected_volumes:
+    description:
+      - PersistentVolumes the claims must be bound to, for pinned (static) volumes.
+      - A mapping of pod ordinal to PersistentVolume name when the StatefulSet has one volumeClaimTemplate,
+        or of pod ordinal to a mapping of template name to PersistentVolume name.
+    type: dict
+  junit_path:
+    description:
+      - Write a JUnit XML report here, one test suite per check and one test case per pod (plus one for the
+        StatefulSet itself). Not written in check mode.
+    type: path
+  svg_path:
+    description:
+      - Write an SVG timeline here, one row per ordinal with created, Ready and deleted times. Not written in
+        check mode.
+    type: path
+  fail_on_violation:
+    description:
+      - Fail the task, with the first violation in C(msg), when any check finds a violation. With V(false)
+        the result only says RV(valid=false).
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+    details:
+      - Only reads. In check mode it neither waits nor watches nor writes report files, and a StatefulSet
+        that does not exist yet (because an earlier task only pretended to create it) is not a failure.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode).
+    support: none
+notes:
+  - Audit mode reads the controller's events, which the API server keeps for an hour; older deletions are
+    not judged.
+  - Deletions made by someone other than the StatefulSet controller (for example C(kubectl delete pod)) are
+    not judged by the order rules; the controller's SuccessfulDelete events tell them apart.
+seealso:
+  - module: kubernetes.core.k8s_info
+  - module: kubernetes.core.k8s
+requirements:
+  - kubernetes >= 24.2.0
+  - dnspython >= 2.0 (for the dns check)
+"""
+
+EXAMPLES = r"""
+- name: Judge the tutorial's StatefulSet, pinned to the four NFS volumes
+  stateful.nfs.statefulset_validate:
+    name: myapp
+    namespace: default
+    expected_volumes:
+      0: pv001
+      1: pv002
+      2: pv003
+    dns_server: 127.0.0.1
+    dns_port: 10053
+    junit_path: "{{ playbook_dir }}/reports/myapp.junit.xml"
+    svg_path: "{{ playbook_dir }}/reports/myapp.svg"
+
+- name: Wait for a rollout (partition and minReadySeconds aware), nothing else
+  stateful.nfs.statefulset_validate:
+    name: web
+    namespace: shop
+    checks: [completion]
+    wait: true
+    wait_timeout: 120
+
+- name: Record a scale-down and prove its order (start before the change)
+  stateful.nfs.statefulset_validate:
+    name: web
+    namespace: shop
+    mode: watch
+    watch_timeout: 120
+    checks: [order, completion]
+  async: 150
+  poll: 0
+  register: watcher
+
+- name: Report violations without failing
+  stateful.nfs.statefulset_validate:
+    name: web
+    fail_on_violation: false
+  register: verdict
+
+- name: Show the first violation
+  ansible.builtin.debug:
+    msg: "{{ verdict.violations[0].message }}"
+  when: not verdict.valid
+"""
+
+RETURN = r"""
+valid:
+  description: Whether every selected check passed (no violations).
+  returned: always
+  type: bool
+  sample: true
+checks:
+  description:
+    - Per check (order, completion, storage, dns) its C(status) (passed, failed, halted, unordered or
+      skipped), a one-sentence C(summary), C(selected), and details of the check.
+    - The order check adds C(policy), C(evidence) (audit or watch), C(halted_at) (ordinal, pod, reason and the
+      higher ordinals that exist), C(decided) and C(undecided) pair counts and C(notes).
+  returned: always
+  type: dict
+  sample:
+    order: {status: passed, policy: OrderedReady, evidence: watch, summary: "StatefulSet myapp: pods were created, deleted and updated in order (watch evidence)"}
+    completion: {status: passed, summary: "StatefulSet myapp: rollout complete: 3 pods Ready at revision myapp-5d8f7b9c4"}
+violations:
+  description: Every violation found, each with the check, the pod (or null for the StatefulSet) and a sentence.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - check: storage
+      pod: myapp-2
+      message: "claim myappdata-myapp-2 of myapp-2 is bound to pv004, expected pv003"
+pods:
+  description:
+    - The pod timeline, one entry per pod incarnation; times are UTC RFC 3339 (whole seconds in audit mode,
+      milliseconds of arrival in watch mode) or null.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {ordinal: 0, name: myapp-0, uid: 0b8e3f0e-1d5a-4d77-9a51-1c3f5f1c2a10, created: "2026-11-27T07:10:01.000Z",
+       ready: "2026-11-27T07:10:02.000Z", terminating: null, deleted: null, revision: myapp-5d8f7b9c4,
+       ip: 10.244.1.5, node: node1, source: pod}
+storage:
+  description: Per pod and volumeClaimTemplate, the claim, its phase, volume, capacity, request, access modes and the binder's reason when not Bound.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {ordinal: 0, pod: myapp-0, template: myappdata, claim: myappdata-myapp-0, phase: Bound, volume: pv001,
+       expected_volume: pv001, capacity: 1Gi, request: 1Gi, access_modes: [ReadWriteOnce], storage_class: "", reason: null}
+dns:
+  description: Per pod, its name, IP, whether DNS should publish it, and the A/AAAA and PTR answers (rcode and values).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - pod: myapp-0
+      fqdn: myapp-0.statefulset-headless.default.svc.cluster.local
+      ip: 10.244.1.5
+      published: true
+      a: {query: myapp-0.statefulset-headless.default.svc.cluster.local, type: A, rcode: NOERROR, values: [10.244.1.5]}
+      ptr: {query: 5.1.244.10.in-addr.arpa, type: PTR, rcode: NOERROR, values: [myapp-0.statefulset-headless.default.svc.cluster.local]}
+completion:
+  description: The rollout verdict, C(complete) and C(reason), with every C(pending) condition, the C(outdated) pods (OnDelete, below a partition) and the seconds C(waited).
+  returned: when the completion check is selected
+  type: dict
+  sample: {complete: false, reason: "myapp-1 is not Ready: phase Running; Ready=False (ContainersNotReady)", pending: [], outdated: [], waited: 30.0}
+events:
+  description: In watch mode, the pod events seen (ADDED, READY, NOT_READY, TERMINATING, DELETED) with their time of arrival.
+  returned: always (empty in audit mode)
+  type: list
+  elements: dict
+  sample:
+    - {time: "2026-11-27T07:10:01.412Z", seq: 7, event: READY, pod: myapp-0, ordinal: 0}
+watch:
+  description: In watch mode, when recording started and ended, how many records were seen, and why it stopped (complete or watch_timeout).
+  returned: in watch mode
+  type: dict
+  sample: {started: "2026-11-27T07:10:00.101Z", ended: "2026-11-27T07:10:05.833Z", records: 21, stopped: complete}
+junit_path:
+  description: Where the JUnit XML report was written, or null.
+  returned: always
+  type: str
+  sample: /tmp/reports/myapp.junit.xml
+svg_path:
+  description: Where the SVG timeline was written, or null.
+  returned: always
+  type: str
+  sample: /tmp/reports/myapp.svg
+"""
+
+import copy
+import os
+import tempfile
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
+from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
+from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
+from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
+from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_client import (
+    HAS_DNSPYTHON,
+    ApiException,
+    DnsProbe,
+    StatefulSetClient,
+)
+from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_validator import (
+    VALIDATE_ARG_SPEC,
+    Validation,
+    check_params,
+)
+
+
+def _write(path, text):
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        os.makedirs(directory)
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".statefulset_validate.")
+    with os.fdopen(handle, "w") as stream:
+        stream.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o644 & ~umask)
+    os.replace(tmp, path)
+
+
+def main():
+    argument_spec = copy.deepcopy(AUTH_ARG_SPEC)
+    argument_spec.update(VALIDATE_ARG_SPEC)
+    module = AnsibleK8SModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    if "dns" in params["checks"] and not HAS_DNSPYTHON:
+        module.fail_json(msg=missing_required_lib("dnspython"))
+    try:
+        check_params(params)
+    except ValueError as exc:
+        module.fail_json(msg=to_native(exc))
+    try:
+        client = get_api_client(module)
+        validation = Validation(params, StatefulSetClient(client.client),
+                                DnsProbe(params["dns_server"], params["dns_port"], params["dns_timeout"]),
+                                check_mode=module.check_mode)
+        result = validation.run()
+    except ValueError as exc:
+        module.fail_json(msg=to_native(exc))
+    except CoreException as exc:
+        module.fail_from_exception(exc)
+    except ApiException as exc:
+        module.fail_json(msg="Kubernetes API error: %s %s" % (exc.status, exc.reason), exception=traceback.format_exc())
+
+    if result is None:
+        what = "StatefulSet %s/%s not found" % (params["namespace"], params["name"])
+        if module.check_mode:
+            module.exit_json(changed=False, valid=True, msg="check mode: %s; nothing to validate yet" % what,
+                             checks={}, violations=[], pods=[], storage=[], dns=[], completion={}, events=[],
+                             junit_path=None, svg_path=None)
+        module.fail_json(msg=what, valid=False, changed=False)
+
+    files = validation.reports(result)
+    for path, text in files.items():
+        _write(path, text)
+    result.pop("_timeline", None)
+    result.pop("pod_names", None)
+    result["junit_path"] = params["junit_path"] if params["junit_path"] in files else None
+    result["svg_path"] = params["svg_path"] if params["svg_path"] in files else None
+    if not result["valid"] and params["fail_on_violation"]:
+        first = result["violations"][0]
+        more = len(result["violations"]) - 1
+        msg = "%s check: %s" % (first["check"], first["message"])
+        if more:
+            msg += " (and %d more violation%s)" % (more, "" if more == 1 else "s")
+        module.fail_json(msg=msg, **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
