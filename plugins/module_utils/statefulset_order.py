@@ -326,13 +326,17 @@ class _Replay:
                                                   "is below the partition %d" % (pod_name, update, cut)))
 
     def check_delete(self, pod_name, ordinal, state, record):
+        busy = sorted(s["row"]["name"] for s in self.live.values() if s["terminating"] and s is not state)
+        if busy:
+            self.suspects.append(_violation(pod_name, "%s was deleted at %s while %s was still terminating (one pod "
+                                            "at a time)" % (pod_name, obj.format_time(record["time"]),
+                                                            ", ".join(busy))))
+            return
         for other in sorted(self.live.values(), key=lambda s: -s["row"]["ordinal"]):
             higher = other["row"]
             if higher["ordinal"] <= ordinal:
                 continue
-            if other["terminating"]:
-                why = "%s was still terminating (one pod at a time)" % higher["name"]
-            elif not other["ready"]:
+            if not other["ready"]:
                 why = "%s was not Ready" % higher["name"]
             elif obj.revision(other["pod"]) == obj.revision(state["pod"]):
                 why = "%s, a higher ordinal on the same revision, still existed (highest ordinal first)" % higher["name"]

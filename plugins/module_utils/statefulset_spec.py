@@ -862,6 +862,19 @@ def claim_names(statefulset):
     return names
 
 
+def claim_pattern(statefulset):
+    """A regular expression matching every claim name the StatefulSet's templates produce, any ordinal."""
+    templates = [re.escape(t["metadata"]["name"]) for t in statefulset["spec"].get("volumeClaimTemplates") or []]
+    if not templates:
+        return None
+    return "^(%s)-%s-(0|[1-9][0-9]*)$" % ("|".join(templates), re.escape(statefulset["metadata"]["name"]))
+
+
+def label_selectors(selector):
+    """``matchLabels`` as the ``key=value`` strings kubernetes.core's ``label_selectors`` takes."""
+    return ["%s=%s" % (k, v) for k, v in sorted(((selector or {}).get("matchLabels") or {}).items())]
+
+
 # ---------------------------------------------------------------------------
 # desired vs live
 # ---------------------------------------------------------------------------

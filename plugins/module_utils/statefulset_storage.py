@@ -104,12 +104,12 @@ def check_storage(sts, pods, claims, volumes, events, expected_volumes=None):
     name = obj.meta(sts).get("name")
     namespace = obj.meta(sts).get("namespace") or "default"
     templates = obj.claim_templates(sts)
-    expected = normalize_expected_volumes(expected_volumes, [t for t, _ in templates])
+    expected = normalize_expected_volumes(expected_volumes, [t for t, _ in templates]) if templates else {}
     by_claim = dict((obj.meta(c).get("name"), c) for c in claims)
     by_volume = dict((obj.meta(v).get("name"), v) for v in volumes)
     rows, violations = [], []
     if not templates:
-        if expected:
+        if expected_volumes:
             violations.append({"check": CHECK, "pod": None, "message": "expected_volumes is set but StatefulSet %s "
                                "has no volumeClaimTemplates" % name})
         return _result(name, rows, violations, "StatefulSet %s has no volumeClaimTemplates: no claims to check" % name)

@@ -539,3 +539,15 @@ def test_pending_claim_naming_missing_volume():
     claims = [_pvc("myappdata-myapp-0", phase="Pending", volume="gone")]
     problems = spec.unbindable_claims(sts(replicas=1)["statefulset"], TUTORIAL_PVS, claims)
     assert "names volume gone, which does not exist" in problems[0]["reason"]
+
+
+def test_claim_pattern_and_label_selectors():
+    import re
+    tpl2 = {"name": "logs", "mount_path": "/var/log/app"}
+    s = sts(volume_claim_templates=TUTORIAL_STS["volume_claim_templates"] + [tpl2])["statefulset"]
+    pattern = re.compile(spec.claim_pattern(s))
+    assert pattern.match("myappdata-myapp-0") and pattern.match("logs-myapp-12")
+    for other in ("myappdata-myapp-01", "myappdata-myapp2-0", "data-myapp-0", "myappdata-myapp-"):
+        assert not pattern.match(other)
+    assert spec.claim_pattern(sts(volume_claim_templates=[])["statefulset"]) is None
+    assert spec.label_selectors({"matchLabels": {"b": "2", "a": "1"}}) == ["a=1", "b=2"]

@@ -1,0 +1,154 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The DNS check: the queries planned for a StatefulSet and the verdict on answers."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+import os
+
+import pytest
+
+from ansible_collections.stateful.nfs.plugins.module_utils.naming import reverse_pointer
+from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_dns import dns_plan, evaluate_dns
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "statefulset", "tutorial-synthetic.json")
+SVC = "statefulset-headless.default.svc.cluster.local"
+
+
+@pytest.fixture
+def shot():
+    with open(FIXTURE) as stream:
+        return copy.deepcopy(json.load(stream))
+
+
+def cluster_dns(shot, publish=None):
+    """What CoreDNS answers for the shot's Ready pods (or the pods in ``publish``)."""
+    answers = {}
+    ready = []
+    for pod in shot["pods"]:
+        name, ip = pod["metadata"]["name"], pod["status"].get("podIP")
+        is_ready = any(c["type"] == "Ready" and c["status"] == "True" for c in pod["status"]["conditions"])
+        if not ip or publish is not None and name not in publish or publish is None and not is_ready:
+            continue
+        fqdn = "%s.%s" % (name, SVC)
+        answers[(fqdn, "A")] = {"rcode": "NOERROR", "values": [ip]}
+        answers[(reverse_pointer(ip), "PTR")] = {"rcode": "NOERROR", "values": [fqdn]}
+        ready.append(ip)
+    answers[(SVC, "A")] = {"rcode": "NOERROR", "values": sorted(ready)}
+    return answers
+
+
+def verdict(shot, answers):
+    plan = dns_plan(shot["statefulset"], shot["service"], shot["pods"], "cluster.local")
+    return evaluate_dns(plan, answers, "127.0.0.1:10053")
+
+
+def test_plan_asks_a_ptr_and_the_service_name(shot):
+    plan = dns_plan(shot["statefulset"], shot["service"], shot["pods"], "cluster.local.")
+    assert plan["queries"] == [
+        ("myapp-0." + SVC, "A"), ("24.3.244.10.in-addr.arpa", "PTR"),
+        ("myapp-1." + SVC, "A"), ("107.4.244.10.in-addr.arpa", "PTR"),
+        ("myapp-2." + SVC, "A"), ("25.3.244.10.in-addr.arpa", "PTR"), (SVC, "A")]
+
+
+def test_tutorial_dns_passes(shot):
+    result = verdict(shot, cluster_dns(shot))
+    assert result["status"] == "passed", result["violations"]
+    assert result["records"][0]["a"]["values"] == ["10.244.3.24"]
+    assert result["records"][0]["ptr"]["values"] == ["myapp-0." + SVC]
+
+
+def test_missing_a_record_fails_and_names_the_server(shot):
+    answers = cluster_dns(shot)
+    answers[("myapp-1." + SVC, "A")] = {"rcode": "NXDOMAIN", "values": []}
+    result = verdict(shot, answers)
+    assert result["violations"] == [{"check": "dns", "pod": "myapp-1", "message":
+                                     "A myapp-1.%s answered NXDOMAIN with no records at 127.0.0.1:10053; expected "
+                                     "10.244.4.107 (the IP of myapp-1)" % SVC}]
+
+
+def test_wrong_extra_and_timeout_answers(shot):
+    answers = cluster_dns(shot)
+    answers[("myapp-0." + SVC, "A")] = {"rcode": "NOERROR", "values": ["10.244.3.24", "10.244.9.9"]}
+    answers[("25.3.244.10.in-addr.arpa", "PTR")] = {"rcode": "TIMEOUT", "values": [], "error": "no reply within 1.0 s"}
+    messages = [v["message"] for v in verdict(shot, answers)["violations"]]
+    assert "A myapp-0.%s answered extra address(es) 10.244.9.9 besides 10.244.3.24 at 127.0.0.1:10053" % SVC \
+        in messages
+    assert any(m.startswith("PTR 25.3.244.10.in-addr.arpa (10.244.3.25, the IP of myapp-2) answered a timeout "
+                            "(no reply within 1.0 s)") for m in messages)
+
+
+def test_duplicate_ptr_is_flagged(shot):
+    answers = cluster_dns(shot)
+    answers[("24.3.244.10.in-addr.arpa", "PTR")]["values"].append("myapp-0.other.default.svc.cluster.local")
+    messages = [v["message"] for v in verdict(shot, answers)["violations"]]
+    assert messages == ["PTR 24.3.244.10.in-addr.arpa (10.244.3.24) has 2 names, a duplicate PTR: myapp-0.%s, "
+                        "myapp-0.other.default.svc.cluster.local; expected only myapp-0.%s" % (SVC, SVC)]
+
+
+def test_not_ready_pod_is_a_gap_and_must_not_resolve(shot):
+    ready = [c for c in shot["pods"][2]["status"]["conditions"] if c["type"] == "Ready"][0]
+    ready["status"] = "False"
+    answers = cluster_dns(shot)
+    result = verdict(shot, answers)
+    assert result["records"][2]["published"] is False
+    assert ("myapp-2 is not Ready, so myapp-2.%s does not resolve (no answer at 127.0.0.1:10053): a NotReady gap"
+            % SVC) in result["violations"][0]["message"]
+    stale = cluster_dns(shot, publish={"myapp-0", "myapp-1", "myapp-2"})
+    assert "is not Ready but A myapp-2.%s still resolves to 10.244.3.25" % SVC in \
+        verdict(shot, stale)["violations"][0]["message"]
+
+
+def test_publish_not_ready_addresses_expects_records_for_unready_pods(shot):
+    shot["service"]["spec"]["publishNotReadyAddresses"] = True
+    ready = [c for c in shot["pods"][2]["status"]["conditions"] if c["type"] == "Ready"][0]
+    ready["status"] = "False"
+    result = verdict(shot, cluster_dns(shot, publish={"myapp-0", "myapp-1", "myapp-2"}))
+    assert result["status"] == "passed", result["violations"]
+
+
+def test_service_must_be_headless_and_select_the_pods(shot):
+    shot["service"]["spec"]["clusterIP"] = "10.96.0.20"
+    shot["service"]["spec"]["selector"] = {"app": "other"}
+    messages = [v["message"] for v in verdict(shot, cluster_dns(shot))["violations"]]
+    assert messages[0] == "Service statefulset-headless is not headless (clusterIP 10.96.0.20): per-pod DNS " \
+        "records need clusterIP: None"
+    assert messages[1].startswith("Service statefulset-headless selector {'app': 'other'} does not select")
+
+
+def test_missing_service(shot):
+    result = verdict(dict(shot, service=None), {})
+    assert result["violations"][0]["message"] == \
+        "Service default/statefulset-headless (spec.serviceName of myapp) does not exist"
+
+
+def test_srv_for_named_ports(shot):
+    shot["service"]["spec"]["ports"] = [{"name": "http", "protocol": "TCP", "port": 80, "targetPort": "web"}]
+    for pod in shot["pods"]:
+        pod["spec"]["containers"][0]["ports"] = [{"name": "web", "containerPort": 8080, "protocol": "TCP"}]
+    answers = cluster_dns(shot)
+    qname = "_http._tcp." + SVC
+    answers[(qname, "SRV")] = {"rcode": "NOERROR", "values": [
+        "myapp-0.%s:8080" % SVC, "myapp-1.%s:8080" % SVC, "myapp-7.%s:8080" % SVC]}
+    result = verdict(shot, answers)
+    messages = [v["message"] for v in result["violations"]]
+    assert messages == [
+        "SRV %s lacks myapp-2.%s port 8080 (answered myapp-0.%s:8080, myapp-1.%s:8080, myapp-7.%s:8080) at "
+        "127.0.0.1:10053" % (qname, SVC, SVC, SVC, SVC),
+        "SRV %s has an extra target myapp-7.%s:8080 that is not a published pod of the StatefulSet at "
+        "127.0.0.1:10053" % (qname, SVC)]
+    assert result["srv"][0]["expected"] == dict(("myapp-%d.%s" % (i, SVC), 8080) for i in range(3))
+
+
+def test_pod_without_ip_and_wrong_subdomain(shot):
+    shot["pods"][1]["status"].pop("podIP")
+    shot["pods"][0]["spec"]["subdomain"] = "elsewhere"
+    messages = [v["message"] for v in verdict(shot, cluster_dns(shot))["violations"]]
+    assert "myapp-0 has hostname 'myapp-0' and subdomain 'elsewhere'; its DNS name needs hostname myapp-0 and " \
+        "subdomain statefulset-headless" in messages
+    assert "myapp-1 has no IP yet, so myapp-1.%s cannot resolve" % SVC in messages
