@@ -31,7 +31,7 @@ def junit_xml(result, elapsed=0.0):
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for check in CHECK_ORDER:
         info = result["checks"].get(check)
-        if info is None:
+        if info is None or info.get("selected") is False:
             continue
         suite = ElementTree.SubElement(root, "testsuite", name="%s/%s %s" % (namespace, sts, check))
         found = [v for v in result["violations"] if v["check"] == check]

@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""JUnit XML and SVG timeline of a validation result."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+import os
+from xml.etree import ElementTree
+
+import pytest
+
+from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_report import junit_xml, svg_timeline
+from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_validator import evaluate
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "statefulset", "tutorial-synthetic.json")
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def params(**extra):
+    base = dict(name="myapp", namespace="default", checks=["order", "completion", "storage"], mode="audit",
+                expected_volumes={"0": "pv001", "1": "pv002", "2": "pv003"}, cluster_domain="cluster.local",
+                dns_server="127.0.0.1", dns_port=10053)
+    base.update(extra)
+    return base
+
+
+@pytest.fixture
+def shot():
+    with open(FIXTURE) as stream:
+        return copy.deepcopy(json.load(stream))
+
+
+def test_junit_has_a_suite_per_selected_check_and_a_case_per_pod(shot):
+    result = evaluate(params(expected_volumes={"0": "pv001", "1": "pv002", "2": "pv004"}), shot)
+    root = ElementTree.fromstring(junit_xml(result, 1.5))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["default/myapp order", "default/myapp completion",
+                                              "default/myapp storage"]
+    assert [c.get("name") for c in suites[0].findall("testcase")] == ["myapp", "myapp-0", "myapp-1", "myapp-2"]
+    assert root.get("tests") == "12" and root.get("failures") == "1"
+    storage = suites[2]
+    failed = [c for c in storage.findall("testcase") if c.find("failure") is not None]
+    assert [c.get("name") for c in failed] == ["myapp-2"]
+    assert failed[0].find("failure").get("message") == \
+        "claim myappdata-myapp-2 of myapp-2 is bound to pv003, expected pv004"
+    assert storage.get("failures") == "1" and storage.get("time") == "1.500"
+    assert "passed" in suites[0].find("testcase").find("system-out").text
+
+
+def test_junit_statefulset_level_failure(shot):
+    shot["statefulset"]["status"]["readyReplicas"] = 1
+    result = evaluate(params(checks=["completion"]), shot)
+    root = ElementTree.fromstring(junit_xml(result))
+    case = root.find("testsuite").find("testcase")
+    assert case.get("name") == "myapp"
+    assert "status.readyReplicas is 1, waiting for 3" in case.find("failure").get("message")
+
+
+def test_svg_has_a_row_per_ordinal_and_an_axis(shot):
+    result = evaluate(params(), shot)
+    text = svg_timeline(dict(result, timeline=result["_timeline"]), end=shot["taken"])
+    root = ElementTree.fromstring(text)
+    labels = [t.text for t in root.iter(SVG + "text")]
+    assert "StatefulSet default/myapp" in labels
+    assert [t for t in labels if t in ("myapp-0", "myapp-1", "myapp-2")] == ["myapp-0", "myapp-1", "myapp-2"]
+    assert "+0s" in labels and any(t.startswith("+") and t.endswith("s") and t != "+0s" for t in labels)
+    tips = [t.text for t in root.iter(SVG + "title")]
+    assert tips.count("myapp-1 Ready") == 1 and tips.count("myapp-1 created, not yet Ready") == 1
+
+
+def test_svg_marks_the_halt_and_deleted_rows(shot):
+    ready = [c for c in shot["pods"][1]["status"]["conditions"] if c["type"] == "Ready"][0]
+    ready["status"] = "False"
+    pods = shot["pods"][:2]
+    result = evaluate(params(checks=["order"]), dict(shot, pods=pods))
+    text = svg_timeline(dict(result, timeline=result["_timeline"]), end=shot["taken"])
+    assert "halted here" in text
+    assert "order: halted (audit evidence, OrderedReady)" in text
+
+
+def test_svg_without_pods(shot):
+    result = evaluate(params(checks=["order"]), dict(shot, pods=[], events=[]))
+    text = svg_timeline(dict(result, timeline=result["_timeline"]))
+    ElementTree.fromstring(text)
+    assert "no pods to show" in text
