@@ -141,9 +141,8 @@ options:
     type: str
     required: true
   image_pull_policy:
-    description: C(imagePullPolicy) of the main container; left to the API default when unset.
+    description: C(imagePullPolicy) of the main container (C(Always), C(IfNotPresent) or C(Never)); left to the API default when unset.
     type: str
-    choices: [Always, IfNotPresent, Never]
   command:
     description: C(command) of the main container.
     type: list
@@ -266,6 +265,17 @@ statefulset:
   returned: success
   type: dict
   sample: {apiVersion: apps/v1, kind: StatefulSet, metadata: {name: myapp, namespace: default}}
+label_selectors:
+  description: The selector's C(matchLabels) as C(key=value) strings (for M(kubernetes.core.k8s_info)).
+  returned: success
+  type: list
+  elements: str
+  sample: [app=myapp-pod]
+claim_pattern:
+  description: Regular expression matching the names of all claims the templates produce, any ordinal (null without templates).
+  returned: success
+  type: str
+  sample: ^(myappdata)-myapp-(0|[1-9][0-9]*)$
 claims:
   description: The claim each ordinal gets from each volume claim template, in ordinal order.
   returned: success
@@ -279,6 +289,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import (
     SpecError,
     claim_names,
+    claim_pattern,
+    label_selectors,
     render_statefulset,
 )
 
@@ -308,7 +320,7 @@ ARGUMENT_SPEC = dict(
     pvc_retention_when_scaled=dict(type="str", choices=["Retain", "Delete"], default="Retain"),
     container_name=dict(type="str"),
     image=dict(type="str", required=True),
-    image_pull_policy=dict(type="str", choices=["Always", "IfNotPresent", "Never"]),
+    image_pull_policy=dict(type="str"),
     command=dict(type="list", elements="str", default=[]),
     args=dict(type="list", elements="str", default=[]),
     container_ports=dict(type="list", elements="dict", default=[]),
@@ -343,7 +355,14 @@ def main():
         {"ordinal": ordinal, "template": tpl["metadata"]["name"], "claim": claim}
         for ordinal, tpl, claim in claim_names(bundle["statefulset"])
     ]
-    module.exit_json(changed=False, service=bundle["service"], statefulset=bundle["statefulset"], claims=claims)
+    module.exit_json(
+        changed=False,
+        service=bundle["service"],
+        statefulset=bundle["statefulset"],
+        claims=claims,
+        claim_pattern=claim_pattern(bundle["statefulset"]),
+        label_selectors=label_selectors(bundle["statefulset"]["spec"]["selector"]),
+    )
 
 
 if __name__ == "__main__":

@@ -72,6 +72,8 @@ def test_statefulset_manifest_renders_tutorial(run):
     assert out.result["statefulset"]["spec"]["replicas"] == 3
     assert out.result["statefulset"]["spec"]["template"]["spec"]["containers"][0]["name"] == "myapp"
     assert out.result["service"]["spec"]["clusterIP"] == "None"
+    assert out.result["label_selectors"] == ["app=myapp-pod"]
+    assert out.result["claim_pattern"] == "^(myappdata)-myapp-(0|[1-9][0-9]*)$"
     assert out.result["claims"] == [
         {"ordinal": n, "template": "myappdata", "claim": "myappdata-myapp-%d" % n} for n in range(3)
     ]
