@@ -63,7 +63,7 @@ fi
 git -C "$tree" init -q
 
 # 2. kubernetes.core, from the pinned ansible package (Galaxy is not needed)
-k8s_src=$("$python_bin" -c 'import ansible_collections.kubernetes.core as m, os; print(os.path.dirname(m.__file__))' 2>/dev/null ||
+k8s_src=$("$python_bin" -c 'import ansible_collections.kubernetes.core as m; print(list(m.__path__)[0])' 2>/dev/null ||
     echo "$venv/lib/python$python_version/site-packages/ansible_collections/kubernetes/core")
 k8s_dst=$collections_root/kubernetes/core
 if [ ! -f "$k8s_src/MANIFEST.json" ]; then
