@@ -35,7 +35,7 @@ func main() {
 	cfg := embed.NewConfig()
 	cfg.Name = "lab"
 	cfg.Dir = *dataDir
-	cfg.LogLevel = "warn"
+	cfg.LogLevel = "error"
 	cfg.ListenClientUrls = []url.URL{mustURL(*clientURL)}
 	cfg.AdvertiseClientUrls = cfg.ListenClientUrls
 	cfg.ListenPeerUrls = []url.URL{mustURL(*peerURL)}
