@@ -55,7 +55,7 @@ class StatefulSetClient:
     def _get(self, path, **query):
         params = [(k, v) for k, v in query.items() if v is not None]
         resp = self.dynamic.request("GET", path, query_params=params, header_params={"Accept": "application/json"},
-                                    _request_timeout=REQUEST_TIMEOUT)
+                                    _request_timeout=REQUEST_TIMEOUT, serialize=False)
         try:
             return json.loads(resp.data)
         finally:
@@ -144,7 +144,7 @@ class StatefulSetClient:
                 try:
                     resp = self.dynamic.request("GET", path, query_params=params,
                                                 header_params={"Accept": "application/json"},
-                                                _request_timeout=(REQUEST_TIMEOUT, remaining + 5))
+                                                _request_timeout=(REQUEST_TIMEOUT, remaining + 5), serialize=False)
                     open_responses.append(resp)
                     expired = False
                     for line in iter_resp_lines(resp):

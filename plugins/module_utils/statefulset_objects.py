@@ -26,7 +26,9 @@ SERVER_RESOLUTION = 1.0
 _TS_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{2}:?\d{2})?$"
 )
-_EVENT_MESSAGE_RE = re.compile(r"^(create|delete) Pod (\S+) in StatefulSet (\S+) (successful|failed)")
+# "create Pod web-0 in StatefulSet web successful" (Kubernetes 1.36 writes "Create ...")
+_COMBINED = "(combined from similar events): "
+_EVENT_MESSAGE_RE = re.compile(r"^(create|delete) Pod (\S+) in StatefulSet (\S+) (successful|failed)", re.IGNORECASE)
 
 
 def parse_time(value):
@@ -293,14 +295,22 @@ def controller_pod_events(events, sts_name):
         reason = event.get("reason")
         if reason not in ("SuccessfulCreate", "SuccessfulDelete"):
             continue
-        match = _EVENT_MESSAGE_RE.match(event.get("message") or event.get("note") or "")
+        message = event.get("message") or event.get("note") or ""
+        combined = message.startswith(_COMBINED)
+        match = _EVENT_MESSAGE_RE.match(message[len(_COMBINED):] if combined else message)
         if not match or match.group(3) != sts_name:
             continue
         ordinal = ordinal_of(match.group(2), sts_name)
         if ordinal is None:
             continue
-        for when, res in event_occurrences(event):
-            result.append({"action": match.group(1), "pod": match.group(2), "ordinal": ordinal,
+        occurrences = event_occurrences(event)
+        if combined:
+            # client-go folds the 11th and later similar events of an object into one event that
+            # keeps only the latest message: only its last occurrence is about this pod
+            last = parse_time(event.get("lastTimestamp")) or occurrences[-1][0] if occurrences else None
+            occurrences = [(last, SERVER_RESOLUTION)] if last is not None else []
+        for when, res in occurrences:
+            result.append({"action": match.group(1).lower(), "pod": match.group(2), "ordinal": ordinal,
                            "time": when, "resolution": res})
     result.sort(key=lambda e: (e["time"], e["ordinal"]))
     return result

@@ -135,7 +135,8 @@ class FakeDynamic:
         self.routes = routes
         self.calls = []
 
-    def request(self, method, path, query_params=None, header_params=None, _request_timeout=None):
+    def request(self, method, path, query_params=None, header_params=None, _request_timeout=None, serialize=True):
+        assert serialize is False, "plain JSON, not ResourceInstance"
         query = dict(query_params or [])
         self.calls.append((path, query))
         key = (path, "watch" if query.get("watch") else "list")
