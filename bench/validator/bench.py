@@ -54,7 +54,7 @@ def env():
     e = dict(os.environ)
     e.update(PATH=BIN + os.pathsep + e.get("PATH", ""), ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"),
              ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, ".collections"), K8S_AUTH_KUBECONFIG=KUBECONFIG,
-             ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+             ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
              ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"), ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
              ANSIBLE_LOCALHOST_WARNING="False")
     return e

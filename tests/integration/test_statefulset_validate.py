@@ -1,0 +1,279 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""stateful.nfs.statefulset_validate against the lab (real control plane, KWOK nodes, CoreDNS).
+
+Each test works in its own namespace ``it-validate-<case>-<random>`` with its own PVs
+(label ``it.stateful.nfs/owner=<namespace>``, storage class of the same name so that no
+other claim in the lab can take them) and removes them afterwards. The module runs as a
+user runs it: ``ansible localhost -m stateful.nfs.statefulset_validate``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import time
+import uuid
+from xml.etree import ElementTree
+
+import pytest
+
+pytestmark = pytest.mark.lab
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.join(REPO, ".venv", "bin")
+OWNER = "it.stateful.nfs/owner"
+NEVER_READY = "lab.stateful.nfs/never-ready"
+
+
+# --------------------------------------------------------------------------- helpers
+
+def module_command(lab, args, check_mode=False):
+    cmd = [os.path.join(BIN, "ansible"), "localhost", "-c", "local", "-i", "localhost,",
+           "-m", "stateful.nfs.statefulset_validate", "-a", json.dumps(args)]
+    if check_mode:
+        cmd.append("--check")
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"),
+               ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, ".collections"),
+               ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+               ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"), ANSIBLE_LOCALHOST_WARNING="False",
+               ANSIBLE_INVENTORY_UNPARSED_WARNING="False", K8S_AUTH_KUBECONFIG=lab.kubeconfig)
+    return cmd, env
+
+
+def parse(stdout, stderr):
+    try:
+        return json.loads(stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
+    except (ValueError, KeyError, IndexError):
+        raise AssertionError("no module result:\n%s\n%s" % (stdout[-3000:], stderr[-3000:]))
+
+
+def validate(lab, check_mode=False, **args):
+    """Run the module once; returns its result (``failed`` tells a failed task)."""
+    args.setdefault("dns_server", lab.dns_server)
+    args.setdefault("dns_port", lab.dns_port)
+    cmd, env = module_command(lab, args, check_mode)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
+    return parse(proc.stdout, proc.stderr)
+
+
+class Background(object):
+    """The module running in the background (watch mode), started before a change."""
+
+    def __init__(self, lab, **args):
+        args.setdefault("dns_server", lab.dns_server)
+        args.setdefault("dns_port", lab.dns_port)
+        cmd, env = module_command(lab, args)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        # ansible start-up and the module's first list + watch take 1-2 s on this machine
+        time.sleep(5)
+
+    def result(self, timeout=180):
+        stdout, stderr = self.proc.communicate(timeout=timeout)
+        return parse(stdout, stderr)
+
+
+class Stack(object):
+    """The tutorial's objects in a namespace of their own."""
+
+    def __init__(self, lab, case):
+        self.lab = lab
+        self.ns = "it-validate-%s-%s" % (case, uuid.uuid4().hex[:6])
+        self.apply([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": self.ns}}])
+
+    def pv(self, index):
+        return "%s-pv%03d" % (self.ns, index)
+
+    def apply(self, objects):
+        self.lab.kubectl("apply", "-f", "-", input_text=json.dumps({"apiVersion": "v1", "kind": "List",
+                                                                   "items": objects}))
+
+    def tutorial(self, replicas=3, claims=True, policy="OrderedReady", labels=None):
+        objects = []
+        if claims:
+            for index, size in enumerate(["1Gi", "1Gi", "2Gi", "2Gi"]):
+                pv = {"apiVersion": "v1", "kind": "PersistentVolume",
+                      "metadata": {"name": self.pv(index + 1), "labels": {OWNER: self.ns}},
+                      "spec": {"capacity": {"storage": size}, "accessModes": ["ReadWriteOnce"],
+                               "persistentVolumeReclaimPolicy": "Retain", "storageClassName": self.ns,
+                               "nfs": {"server": "127.0.0.1", "path": "/nfs-data/v%d" % (index + 1)}}}
+                if index < 3:  # pinned, as the nfs_volumes role pins them
+                    pv["spec"]["claimRef"] = {"namespace": self.ns, "name": "myappdata-myapp-%d" % index}
+                objects.append(pv)
+        objects.append({"apiVersion": "v1", "kind": "Service",
+                        "metadata": {"name": "statefulset-headless", "namespace": self.ns},
+                        "spec": {"ports": [{"port": 80, "name": "http"}], "clusterIP": "None",
+                                 "selector": {"app": "myapp-pod"}}})
+        template_labels = {"app": "myapp-pod"}
+        template_labels.update(labels or {})
+        sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "myapp", "namespace": self.ns},
+               "spec": {"serviceName": "statefulset-headless", "replicas": replicas, "podManagementPolicy": policy,
+                        "selector": {"matchLabels": {"app": "myapp-pod"}},
+                        "template": {"metadata": {"labels": template_labels}, "spec": {"containers": [{
+                            "name": "myapp", "image": "registry.example/k8s/my_nginx:v1",
+                            "ports": [{"name": "http", "containerPort": 80}]}]}}}}
+        if claims:
+            sts["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = [
+                {"name": "myappdata", "mountPath": "/usr/share/nginx/html"}]
+            sts["spec"]["volumeClaimTemplates"] = [{"metadata": {"name": "myappdata"}, "spec": {
+                "accessModes": ["ReadWriteOnce"], "storageClassName": self.ns,
+                "resources": {"requests": {"storage": "1Gi"}}}}]
+        objects.append(sts)
+        self.apply(objects)
+
+    def rollout(self, timeout=120):
+        self.lab.kubectl("-n", self.ns, "rollout", "status", "statefulset/myapp", "--timeout=%ds" % timeout,
+                         timeout=timeout + 10)
+
+    def pod_names(self):
+        return sorted(p["metadata"]["name"] for p in self.lab.get_json("pods", "-n", self.ns)["items"])
+
+    def pins(self):
+        return dict((str(i), self.pv(i + 1)) for i in range(3))
+
+    def cleanup(self):
+        self.lab.kubectl("delete", "namespace", self.ns, "--ignore-not-found", "--wait=false", check=False)
+        self.lab.kubectl("delete", "pv", "-l", "%s=%s" % (OWNER, self.ns), "--ignore-not-found", "--wait=false",
+                         check=False)
+
+
+@pytest.fixture
+def stack(lab, request):
+    made = []
+
+    def make(case):
+        made.append(Stack(lab, case))
+        return made[-1]
+    yield make
+    for item in made:
+        item.cleanup()
+
+
+# --------------------------------------------------------------------------- tests
+
+def test_tutorial_case_passes_every_check(lab, stack, tmp_path):
+    s = stack("tutorial")
+    s.tutorial()
+    s.rollout()
+    junit, svg = tmp_path / "reports" / "myapp.xml", tmp_path / "reports" / "myapp.svg"
+    result = validate(lab, name="myapp", namespace=s.ns, expected_volumes=s.pins(), junit_path=str(junit),
+                      svg_path=str(svg))
+    assert not result.get("failed"), result.get("msg")
+    assert result["valid"] is True and result["changed"] is False
+    assert dict((k, v["status"]) for k, v in result["checks"].items()) == {
+        "order": "passed", "completion": "passed", "storage": "passed", "dns": "passed"}
+    assert [(c["claim"], c["volume"], c["phase"]) for c in result["storage"]] == [
+        ("myappdata-myapp-%d" % i, s.pv(i + 1), "Bound") for i in range(3)]
+    for record in result["dns"]:
+        assert record["a"]["values"] == [record["ip"]]
+        assert record["ptr"]["values"] == ["%s.statefulset-headless.%s.svc.cluster.local" % (record["pod"], s.ns)]
+    srv = result["checks"]["dns"]["srv"][0]
+    assert srv["query"] == "_http._tcp.statefulset-headless.%s.svc.cluster.local" % s.ns
+    assert len(srv["answer"]["values"]) == 3
+    assert ElementTree.parse(str(junit)).getroot().get("failures") == "0"
+    rows = [t.text for t in ElementTree.parse(str(svg)).getroot().iter("{http://www.w3.org/2000/svg}text")]
+    assert {"myapp-0", "myapp-1", "myapp-2"} <= set(rows)
+
+    dry = validate(lab, check_mode=True, name="myapp", namespace=s.ns, junit_path=str(tmp_path / "dry.xml"))
+    assert dry["valid"] and dry["junit_path"] is None and not (tmp_path / "dry.xml").exists()
+
+
+def test_tutorial_creation_recorded_in_watch_mode(lab, stack):
+    s = stack("create")
+    watcher = Background(lab, name="myapp", namespace=s.ns, mode="watch", watch_timeout=90,
+                         checks=["order", "completion", "storage"], expected_volumes=s.pins())
+    s.tutorial()
+    result = watcher.result()
+    assert not result.get("failed"), result.get("msg")
+    assert result["checks"]["order"]["status"] == "passed"
+    assert result["checks"]["order"]["evidence"] == "watch"
+    assert result["watch"]["stopped"] == "complete"
+    seen = [(e["event"], e["pod"]) for e in result["events"] if e["event"] in ("ADDED", "READY")]
+    assert seen == [("ADDED", "myapp-0"), ("READY", "myapp-0"), ("ADDED", "myapp-1"), ("READY", "myapp-1"),
+                    ("ADDED", "myapp-2"), ("READY", "myapp-2")]
+
+
+def test_never_ready_pod_halts_the_rollout_at_its_ordinal(lab, stack):
+    s = stack("halt")
+    s.tutorial(replicas=2, claims=False)
+    s.rollout()
+    # pods from ordinal 2 up get the lab's never-ready label; ordinals below the partition keep theirs
+    s.lab.kubectl("-n", s.ns, "patch", "statefulset/myapp", "--type=merge", "-p", json.dumps({"spec": {
+        "replicas": 4, "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}},
+        "template": {"metadata": {"labels": {"app": "myapp-pod", NEVER_READY: "true"}}}}}))
+    result = validate(lab, name="myapp", namespace=s.ns, wait=True, wait_timeout=8)
+    assert result["failed"] and result["valid"] is False
+    order = result["checks"]["order"]
+    assert order["status"] == "halted"
+    assert order["halted_at"]["pod"] == "myapp-2"
+    assert order["halted_at"]["higher_ordinals"] == []
+    assert order["summary"].endswith("no higher ordinal was created")
+    assert s.pod_names() == ["myapp-0", "myapp-1", "myapp-2"]
+    assert result["completion"]["reason"].startswith("timed out after 8 s waiting for the rollout: myapp-2 is not "
+                                                     "Ready")
+    assert "kept un-Ready on purpose" in result["completion"]["reason"]
+    assert result["msg"].startswith("completion check: timed out after 8 s")
+    gaps = [v["message"] for v in result["violations"] if v["check"] == "dns"]
+    assert any(m.startswith("myapp-2 is not Ready, so myapp-2.statefulset-headless.%s.svc.cluster.local does not "
+                            "resolve" % s.ns) for m in gaps)
+
+
+def test_parallel_statefulset_is_reported_unordered(lab, stack):
+    s = stack("parallel")
+    s.tutorial(replicas=3, claims=False, policy="Parallel")
+    s.rollout()
+    result = validate(lab, name="myapp", namespace=s.ns)
+    assert not result.get("failed"), result.get("msg")
+    order = result["checks"]["order"]
+    assert order["status"] == "unordered" and order["policy"] == "Parallel"
+    assert "by design" in order["summary"]
+
+
+def test_wrong_expectations_fail(lab, stack):
+    s = stack("wrong")
+    s.tutorial()
+    s.rollout()
+    wrong_pv = validate(lab, name="myapp", namespace=s.ns, checks=["storage"],
+                        expected_volumes=dict(s.pins(), **{"2": s.pv(4)}))
+    assert wrong_pv["failed"]
+    assert wrong_pv["msg"] == "storage check: claim myappdata-myapp-2 of myapp-2 is bound to %s, expected %s" % (
+        s.pv(3), s.pv(4))
+
+    missing = validate(lab, name="myapp", namespace=s.ns, checks=["dns"], cluster_domain="cluster.test",
+                       dns_timeout=1.0)
+    assert missing["failed"]
+    assert missing["msg"].startswith("dns check: A myapp-0.statefulset-headless.%s.svc.cluster.test answered" % s.ns)
+    assert "expected %s (the IP of myapp-0)" % missing["dns"][0]["ip"] in missing["msg"]
+
+    # a record that really goes missing: the headless Service stops selecting the pods
+    s.lab.kubectl("-n", s.ns, "patch", "service/statefulset-headless", "--type=merge", "-p",
+                  json.dumps({"spec": {"selector": {"app": "nobody"}}}))
+    time.sleep(2)
+    gone = validate(lab, name="myapp", namespace=s.ns, checks=["dns"], fail_on_violation=False)
+    assert gone["valid"] is False and not gone.get("failed")
+    messages = [v["message"] for v in gone["violations"]]
+    assert messages[0].startswith("Service statefulset-headless selector {'app': 'nobody'} does not select")
+    assert any(m.startswith("A myapp-1.statefulset-headless.%s.svc.cluster.local answered NXDOMAIN" % s.ns)
+               for m in messages)
+
+
+def test_scale_down_order_verified_in_watch_mode(lab, stack):
+    s = stack("scaledown")
+    s.tutorial(replicas=4, claims=False)
+    s.rollout()
+    watcher = Background(lab, name="myapp", namespace=s.ns, mode="watch", watch_timeout=90,
+                         checks=["order", "completion"])
+    s.lab.kubectl("-n", s.ns, "scale", "statefulset/myapp", "--replicas=1")
+    result = watcher.result()
+    assert not result.get("failed"), result.get("msg")
+    assert result["checks"]["order"]["status"] == "passed"
+    assert result["checks"]["order"]["notes"] == []  # every deletion was the controller's
+    deleted = [e["pod"] for e in result["events"] if e["event"] == "DELETED"]
+    assert deleted == ["myapp-3", "myapp-2", "myapp-1"]
+    assert result["completion"]["complete"] is True
+    assert result["watch"]["stopped"] == "complete"
+    assert s.pod_names() == ["myapp-0"]
