@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import ipaddress
 import re
+import socket
 
 try:
     from urllib.parse import quote
@@ -80,8 +81,14 @@ _HINTS = (
 )
 
 
-def explain_failure(output):
-    """Turn libnfs-utils error output into a short human explanation."""
+def explain_failure(output, listening=None):
+    """Turn libnfs-utils error output into a short human explanation.
+
+    ``listening`` is the result of a TCP connect to the server's NFS port, when
+    known: libnfs reports a stopped server only as "nfs_service failed".
+    """
+    if listening is False:
+        return _HINTS[0][1]
     text = (output or "").lower()
     for needles, hint in _HINTS:
         if any(n in text for n in needles):
@@ -131,6 +138,16 @@ class Libnfs(object):
             module.fail_json(msg="%s not found: install libnfs-utils (the nfs_client and nfs_server roles do)"
                              % ", ".join(missing))
         self.timeout_bin = module.get_bin_path("timeout", required=True)
+
+    @staticmethod
+    def listening(server, port, timeout=3):
+        """Whether a TCP connection to ``server``:``port`` is accepted."""
+        try:
+            conn = socket.create_connection((server, int(port)), timeout=timeout)
+        except (socket.error, OSError):
+            return False
+        conn.close()
+        return True
 
     def run(self, tool, *args):
         """Run ``tool`` with ``args``; return ``(rc, stdout, stderr)``."""

@@ -206,7 +206,8 @@ def ganesha_info(module):
         url = nfs_url(server, "/", port=port)
         rc, out, err = nfs.run("nfs-ls", url)
         if rc != 0:
-            problems.append("cannot list the NFSv4 pseudo root %s: %s (%s)" % (url, explain_failure(err + out),
+            problems.append("cannot list the NFSv4 pseudo root %s: %s (%s)" % (url, explain_failure(
+                err + out, nfs.listening(server, port)),
                                                                               (err or out).strip()))
             continue
         names = parse_nfs_ls(out)
@@ -229,8 +230,8 @@ def ganesha_info(module):
                               "listed from here" % (export["name"], export["pseudo"], source,
                                                     ", ".join(export["clients"])))
         else:
-            problems.append("export %r: %s is not served: %s (%s)" % (export["name"], url,
-                                                                      explain_failure(entry["error"]), entry["error"]))
+            hint = explain_failure(entry["error"], nfs.listening(export["server"], export["port"]))
+            problems.append("export %r: %s is not served: %s (%s)" % (export["name"], url, hint, entry["error"]))
     return dict(daemon=daemon, pseudo_root=listed, served=served, problems=problems, unverified=unverified)
 
 

@@ -14,7 +14,8 @@ version_added: 0.1.0
 description:
   - For every export, writes a marker file with a fresh random token through NFSv4 (C(nfs-cp) from
     libnfs-utils, no kernel NFS client needed) and reads it back (C(nfs-cat)); the export passes only if
-    the token comes back. With O(write=false) (and always in check mode) it only lists the export's root
+    the token comes back. Read-only exports (O(exports[].read_only)), O(write=false) and check mode only
+    list the export's root
     (C(nfs-ls)), which proves the server answers, the export exists and this host may mount and read it.
   - Fails with a message that names every failing export, its URL and a plain explanation (server down,
     access denied or squashed identity without write permission, unknown pseudo path, ...).
@@ -84,7 +85,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 mode:
-  description: V(write) or V(read) (the read-only listing).
+  description: V(write) or V(read) (the read-only listing) for the run; each result has its own (read-only exports are listed).
   returned: always
   type: str
   sample: write
@@ -99,6 +100,7 @@ results:
       ok: true
       error: ""
       hint: ""
+      mode: write
 skipped:
   description: Exports not probed because their clients do not admit O(client_address).
   returned: always
@@ -183,9 +185,11 @@ def main():
                 skipped.append("%s: clients %s do not include %s" % (export["name"], ", ".join(export["clients"]),
                                                                     params["client_address"]))
                 continue
-        url, ok, error = probe_one(module, nfs, export, write)
-        hint = "" if ok else explain_failure(error)
-        results.append({"name": export["name"], "url": url, "ok": ok, "error": error, "hint": hint})
+        export_write = write and not export["read_only"]
+        url, ok, error = probe_one(module, nfs, export, export_write)
+        hint = "" if ok else explain_failure(error, nfs.listening(export["server"], export["port"]))
+        results.append({"name": export["name"], "url": url, "ok": ok, "error": error, "hint": hint,
+                        "mode": "write" if export_write else "read"})
         if not ok:
             failures.append("export %r (%s): %s [%s]" % (export["name"], url, hint, error))
     mode = "write" if write else "read"

@@ -49,6 +49,12 @@ def test_explain_failure(output, needle):
     assert needle in explain_failure(output)
 
 
+def test_a_closed_port_explains_libnfs_vague_service_failure():
+    output = "Failed to mount nfs share : nfs_service failed"
+    assert "nothing listens there" in explain_failure(output, listening=False)
+    assert "nothing listens there" not in explain_failure(output, listening=True)
+
+
 def test_parse_nfs_ls_and_pseudo_root():
     assert parse_nfs_ls(NFS_LS_ROOT) == ["a", "exp1"]
     assert first_components(["/a/exp2", "/exp1", "/"]) == set(["a", "exp1"])

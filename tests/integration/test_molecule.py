@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run every Molecule scenario under extensions/molecule/ (one test case each).
+
+A scenario is a directory with a molecule.yml; each runs as ``molecule test -s <name>``
+from the repository root and must exit 0. Choose scenarios with pytest's ``-k``
+(``pytest tests/integration/test_molecule.py -k nfs_ganesha``) or with
+``MOLECULE_SCENARIOS=nfs_ganesha,nfs_kernel`` (a name that does not exist is an
+error, not a silent skip).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCENARIO_ROOT = os.path.join(REPO, "extensions", "molecule")
+TIMEOUT = int(os.environ.get("MOLECULE_TIMEOUT", "1800"))
+
+
+def discover(root=SCENARIO_ROOT):
+    """Names of the directories under ``root`` that hold a molecule.yml, sorted."""
+    if not os.path.isdir(root):
+        return []
+    return sorted(name for name in os.listdir(root)
+                  if os.path.isfile(os.path.join(root, name, "molecule.yml")))
+
+
+def selected(found, wanted=None):
+    """Filter ``found`` by the comma-separated ``wanted`` list (all when empty)."""
+    if not wanted:
+        return found
+    names = [n.strip() for n in wanted.split(",") if n.strip()]
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        raise ValueError("MOLECULE_SCENARIOS names unknown scenario(s) %s; found %s"
+                         % (", ".join(unknown), ", ".join(found)))
+    return names
+
+
+def _environment():
+    env = dict(os.environ)
+    venv_bin = os.path.dirname(sys.executable)
+    env.update({
+        "PATH": "%s:%s" % (venv_bin, env.get("PATH", "")),
+        "ANSIBLE_CONFIG": os.path.join(REPO, "ansible.cfg"),
+        "ANSIBLE_COLLECTIONS_PATH": os.path.join(REPO, ".collections"),
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_NOCOLOR": "1",
+        "NO_COLOR": "1",
+        "PY_COLORS": "0",
+    })
+    return env
+
+
+SCENARIOS = selected(discover(), os.environ.get("MOLECULE_SCENARIOS"))
+
+
+def test_discovery_finds_only_directories_with_molecule_yml(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "molecule.yml").write_text("---\n")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "molecule.yml").write_text("---\n")
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "tasks.yml").write_text("---\n")
+    assert discover(str(tmp_path)) == ["a", "b"]
+    assert selected(["a", "b"], "b") == ["b"]
+    with pytest.raises(ValueError):
+        selected(["a", "b"], "c")
+
+
+@pytest.mark.molecule
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_molecule_scenario(scenario):
+    proc = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "molecule"), "test", "-s", scenario],
+        cwd=REPO, env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        universal_newlines=True, timeout=TIMEOUT, check=False)
+    assert proc.returncode == 0, "molecule test -s %s exited %d:\n%s" % (scenario, proc.returncode,
+                                                                         proc.stdout[-12000:])
