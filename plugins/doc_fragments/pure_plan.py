@@ -11,6 +11,16 @@ class ModuleDocFragment(object):
     # Modules that only validate and render or compare (no I/O): the same attributes and notes.
     DOCUMENTATION = r"""
 attributes:
+  action:
+    support: full
+    description: Runs on the controller as an action plugin; nothing is sent to or run on the target host.
+  async:
+    support: none
+    description: Runs in milliseconds on the controller; there is nothing to run asynchronously.
+  platform:
+    support: full
+    platforms: all
+    description: Runs on the controller, whatever the target.
   check_mode:
     support: full
     description: Nothing is changed in any mode; the module computes in check mode too.

@@ -336,7 +336,7 @@ def _sources_from_list(volumes, field):
 def render_persistent_volumes(params, prefix=""):
     """Render the PersistentVolume manifests described by ``params`` (the nfs_volumes options).
 
-    ``params`` keys: ``exports`` (nfs_server facts) or ``volumes`` (explicit list), ``name_prefix``,
+    ``params`` keys: ``exports`` (nfs_server facts) or ``list`` (explicit volumes), ``name_prefix``,
     ``name_digits``, ``index_start``, ``capacities``, ``capacity``, ``access_modes``,
     ``reclaim_policy``, ``storage_class_name``, ``mount_options``, ``labels``, ``volume_set``,
     ``pin`` (``{statefulset, claim_template, namespace, ordinal_start}`` or None).
@@ -346,11 +346,11 @@ def render_persistent_volumes(params, prefix=""):
         return prefix + name
 
     exports = params.get("exports") or []
-    volumes = params.get("volumes") or []
+    volumes = params.get("list") or []
     if exports and volumes:
-        raise SpecError("%s, %s: give the exports facts or an explicit volume list, not both" % (f("exports"), f("volumes")))
+        raise SpecError("%s, %s: give the exports facts or an explicit volume list, not both" % (f("exports"), f("list")))
     if volumes:
-        sources = _sources_from_list(volumes, f("volumes"))
+        sources = _sources_from_list(volumes, f("list"))
     else:
         sources = _sources_from_exports(exports, f("exports"))
 
@@ -992,17 +992,36 @@ def _pv_state(pv):
     return phase
 
 
-def unbindable_claims(statefulset, persistent_volumes, claims):
+NO_PROVISIONER = "kubernetes.io/no-provisioner"
+DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
+REJECTED_SHOWN = 8
+
+
+def static_classes(storage_classes):
+    """``(provisioning, default)``: the classes a provisioner serves, and the default class name."""
+    provisioning, default = set(), None
+    for klass in storage_classes or []:
+        meta = klass.get("metadata") or {}
+        if klass.get("provisioner") and klass.get("provisioner") != NO_PROVISIONER:
+            provisioning.add(meta.get("name"))
+        if (meta.get("annotations") or {}).get(DEFAULT_CLASS_ANNOTATION) == "true":
+            default = meta.get("name")
+    return provisioning, default
+
+
+def unbindable_claims(statefulset, persistent_volumes, claims, storage_classes=None):
     """Claims of ``statefulset`` (at its desired replicas) that no existing PV can satisfy.
 
-    Only templates with ``storageClassName: ""`` (static binding, this collection's default) are
-    checked: for a named class a provisioner may create volumes. The PV binder's rules are
-    followed: a PV pre-bound (claimRef) to the claim wins; otherwise an Available PV without
-    claimRef, same class and volume mode, access modes covering the request, capacity >= request,
-    matching the template's selector, smallest first. Bound claims are fine. Returns a list of
-    ``{"claim", "ordinal", "reason"}``, in ordinal order.
+    Only statically bound claims are checked: class ``""``, or a class no provisioner serves
+    (no StorageClass of that name in ``storage_classes``, or ``kubernetes.io/no-provisioner``);
+    an unset class means the default StorageClass when there is one. Otherwise a provisioner may
+    create the volume. The PV binder's rules are followed: a PV pre-bound (claimRef) to the claim
+    wins; otherwise an Available PV without claimRef, same class and volume mode, access modes
+    covering the request, capacity >= request, matching the template's selector, smallest first.
+    Bound claims are fine. Returns a list of ``{"claim", "ordinal", "reason"}``, in ordinal order.
     """
     namespace = statefulset["metadata"].get("namespace", "default")
+    provisioning, default_class = static_classes(storage_classes)
     live_claims = dict(((c.get("metadata") or {}).get("name"), c) for c in claims or [])
     pvs = dict(((pv.get("metadata") or {}).get("name"), pv) for pv in persistent_volumes or [])
     taken = {}
@@ -1019,7 +1038,10 @@ def unbindable_claims(statefulset, persistent_volumes, claims):
         else:
             spec = tpl_spec
             uid = None
-        if spec.get("storageClassName") != "":
+        klass = spec.get("storageClassName")
+        if klass is None:
+            klass = default_class or ""
+        if klass in provisioning:
             continue
         try:
             request = parse_quantity(((spec.get("resources") or {}).get("requests") or {}).get("storage"), name)
@@ -1038,9 +1060,13 @@ def unbindable_claims(statefulset, persistent_volumes, claims):
             continue
         best = None
         rejected = []
+        other_classes = 0
         for pv_name in sorted(pvs):
             pv = pvs[pv_name]
             pv_spec = pv.get("spec") or {}
+            if (pv_spec.get("storageClassName") or "") != klass:
+                other_classes += 1
+                continue
             ref = _claim_ref_key(pv)
             pre_bound = ref is not None and ref[0] == namespace and ref[1] == name and (not ref[2] or ref[2] == uid)
             phase = (pv.get("status") or {}).get("phase") or "Available"
@@ -1055,9 +1081,6 @@ def unbindable_claims(statefulset, persistent_volumes, claims):
                 continue
             if phase not in ("Available", "Pending") and not pre_bound:
                 rejected.append("%s %s" % (pv_name, phase))
-                continue
-            if (pv_spec.get("storageClassName") or "") != "":
-                rejected.append("%s class %r" % (pv_name, pv_spec.get("storageClassName")))
                 continue
             if (pv_spec.get("volumeMode") or "Filesystem") != volume_mode:
                 rejected.append("%s volumeMode %s" % (pv_name, pv_spec.get("volumeMode")))
@@ -1076,14 +1099,177 @@ def unbindable_claims(statefulset, persistent_volumes, claims):
                 best = candidate
         if best is None:
             storage = ((spec.get("resources") or {}).get("requests") or {}).get("storage")
+            if rejected:
+                shown = rejected[:REJECTED_SHOWN]
+                if len(rejected) > REJECTED_SHOWN:
+                    shown.append("%d more" % (len(rejected) - REJECTED_SHOWN))
+                detail = " [" + "; ".join(shown) + "]"
+            else:
+                detail = " (there are no PersistentVolumes of class %r)" % klass
             problems.append({
                 "claim": name,
                 "ordinal": ordinal,
-                "reason": "claim %s/%s (storageClassName \"\", %s, %s) would stay Pending: no Available "
-                "PersistentVolume fits%s" % (
-                    namespace, name, ",".join(sorted(modes)), storage,
-                    (" [" + "; ".join(rejected) + "]") if rejected else " (there are no PersistentVolumes)"),
+                "reason": "claim %s/%s (storageClassName %r, %s, %s) would stay Pending: no Available "
+                "PersistentVolume fits%s%s" % (
+                    namespace, name, klass, ",".join(sorted(modes)), storage, detail,
+                    (" (%d of other classes not considered)" % other_classes) if other_classes and rejected else ""),
             })
         else:
             taken[best[2]] = name
     return problems
+
+
+# ---------------------------------------------------------------------------
+# The three plan actions (statefulset_manifest, statefulset_preflight, nfs_pv_manifest):
+# argument specs and results. The action plugins validate their arguments against these specs
+# and call these functions on the controller; plugins/modules/ hold their documentation.
+# ---------------------------------------------------------------------------
+class PlanFailure(SpecError):
+    """A refusal that still carries a result (for example the immutable changes found)."""
+
+    def __init__(self, message, result):
+        super(PlanFailure, self).__init__(message)
+        self.result = result
+
+
+MANIFEST_ARGSPEC = dict(
+    name=dict(type="str", required=True),
+    namespace=dict(type="str", default="default"),
+    labels=dict(type="dict", default={}),
+    replicas=dict(type="int", default=1),
+    service_name=dict(type="str", required=True),
+    service_cluster_ip=dict(type="str", default="None"),
+    service_type=dict(type="str", default="ClusterIP"),
+    service_ports=dict(type="list", elements="dict", default=[{"port": 80}]),
+    service_labels=dict(type="dict", default={}),
+    service_annotations=dict(type="dict", default={}),
+    service_publish_not_ready_addresses=dict(type="bool", default=False),
+    selector_labels=dict(type="dict", required=True),
+    selector_expressions=dict(type="list", elements="dict", default=[]),
+    pod_labels=dict(type="dict", required=True),
+    pod_annotations=dict(type="dict", default={}),
+    update_strategy=dict(type="str", choices=["RollingUpdate", "OnDelete"], default="RollingUpdate"),
+    update_partition=dict(type="int", default=0),
+    pod_management_policy=dict(type="str", choices=["OrderedReady", "Parallel"], default="OrderedReady"),
+    revision_history_limit=dict(type="int", default=10),
+    min_ready_seconds=dict(type="int", default=0),
+    ordinals_start=dict(type="int", default=0),
+    pvc_retention_when_deleted=dict(type="str", choices=["Retain", "Delete"], default="Retain"),
+    pvc_retention_when_scaled=dict(type="str", choices=["Retain", "Delete"], default="Retain"),
+    container_name=dict(type="str"),
+    image=dict(type="str", required=True),
+    image_pull_policy=dict(type="str"),
+    command=dict(type="list", elements="str", default=[]),
+    args=dict(type="list", elements="str", default=[]),
+    container_ports=dict(type="list", elements="dict", default=[]),
+    env=dict(type="list", elements="dict", default=[]),
+    env_from=dict(type="list", elements="dict", default=[]),
+    resources=dict(type="dict", default={}),
+    liveness_probe=dict(type="dict", default={}),
+    readiness_probe=dict(type="dict", default={}),
+    startup_probe=dict(type="dict", default={}),
+    container_security_context=dict(type="dict", default={}),
+    container_extra=dict(type="dict", default={}),
+    extra_containers=dict(type="list", elements="dict", default=[]),
+    pod_security_context=dict(type="dict", default={}),
+    pod_spec_extra=dict(type="dict", default={}),
+    volume_mounts=dict(type="list", elements="dict", default=[]),
+    volume_claim_templates=dict(type="list", elements="dict", default=[]),
+    field_prefix=dict(type="str", default=""),
+)
+
+
+PREFLIGHT_ARGSPEC = dict(
+    statefulset=dict(type="dict", required=True),
+    service=dict(type="dict", default={}),
+    live_statefulset=dict(type="dict", default={}),
+    live_service=dict(type="dict", default={}),
+    persistent_volumes=dict(type="list", elements="dict", default=[]),
+    claims=dict(type="list", elements="dict", default=[]),
+    storage_classes=dict(type="list", elements="dict", default=[]),
+    storage_check=dict(type="str", choices=["fail", "warn", "skip"], default="fail"),
+    recreate=dict(type="bool", default=False),
+    field_prefix=dict(type="str", default=""),
+)
+
+PV_ARGSPEC = dict(
+    exports=dict(type="list", elements="dict", default=[]),
+    list=dict(type="list", elements="dict", default=[]),
+    name_prefix=dict(type="str", default="pv"),
+    name_digits=dict(type="int", default=3),
+    index_start=dict(type="int", default=1),
+    capacities=dict(type="list", elements="str", default=[]),
+    capacity=dict(type="str", default="1Gi"),
+    access_modes=dict(type="list", elements="str", default=["ReadWriteOnce"]),
+    reclaim_policy=dict(type="str", default="Retain"),
+    storage_class_name=dict(type="str", default=""),
+    mount_options=dict(type="list", elements="str", default=[]),
+    labels=dict(type="dict", default={}),
+    volume_set=dict(type="str", default="default"),
+    pin=dict(type="dict"),
+    live_volumes=dict(type="list", elements="dict", default=[]),
+    reclaim_mode=dict(type="str", choices=["keep_claim_name", "release"], default="keep_claim_name"),
+    reclaim_names=dict(type="list", elements="str", default=[]),
+    field_prefix=dict(type="str", default=""),
+)
+
+
+def manifest_plan(params):
+    """statefulset_manifest: validated options in, ``{service, statefulset, claims, ...}`` out."""
+    params = dict(params)
+    prefix = params.pop("field_prefix", "")
+    if params.get("container_name") is None:
+        params["container_name"] = params["name"]
+    bundle = render_statefulset(params, prefix=prefix)
+    return {
+        "changed": False,
+        "service": bundle["service"],
+        "statefulset": bundle["statefulset"],
+        "claims": [{"ordinal": ordinal, "template": tpl["metadata"]["name"], "claim": claim}
+                   for ordinal, tpl, claim in claim_names(bundle["statefulset"])],
+        "claim_pattern": claim_pattern(bundle["statefulset"]),
+        "label_selectors": label_selectors(bundle["statefulset"]["spec"]["selector"]),
+    }
+
+
+def preflight_plan(params):
+    """statefulset_preflight: the result, and ``PlanFailure`` for a refusal."""
+    prefix = params.get("field_prefix", "")
+    changes = immutable_changes(params["statefulset"], params.get("live_statefulset"),
+                                params.get("service"), params.get("live_service"))
+    check = params.get("storage_check", "fail")
+    pending = [] if check == "skip" else unbindable_claims(
+        params["statefulset"], params.get("persistent_volumes"), params.get("claims"), params.get("storage_classes"))
+    result = {
+        "changed": False,
+        "immutable_changes": changes,
+        "recreate_statefulset": any(c["field"].startswith("statefulset.") for c in changes),
+        "recreate_service": any(c["field"].startswith("service.") for c in changes),
+        "unbindable_claims": pending,
+    }
+    if changes and not params.get("recreate"):
+        raise PlanFailure(
+            "%s. Refusing to touch the cluster: set %srecreate=true to delete the StatefulSet with "
+            "propagationPolicy=Orphan (pods and PersistentVolumeClaims stay) and create it again"
+            % ("; ".join(c["message"] for c in changes), prefix), result)
+    if pending and check == "fail":
+        raise PlanFailure(
+            "%s. Refusing to scale into claims that cannot bind: add PersistentVolumes (or reclaim "
+            "Released ones), lower %sreplicas, or set %sstorage_check=warn"
+            % ("; ".join(c["reason"] for c in pending), prefix, prefix), result)
+    result["warnings"] = [c["reason"] for c in pending]
+    return result
+
+
+def pv_plan(params):
+    """nfs_pv_manifest: ``{volumes, names, label_selector, reclaim}``."""
+    volumes = render_persistent_volumes(params, prefix=params.get("field_prefix", ""))
+    volume_set = params.get("volume_set", "default")
+    return {
+        "changed": False,
+        "volumes": volumes,
+        "names": [v["metadata"]["name"] for v in volumes],
+        "label_selector": "%s=%s" % (VOLUME_SET_LABEL, volume_set),
+        "reclaim": reclaim_patches(params.get("live_volumes"), params.get("reclaim_mode", "keep_claim_name"),
+                                   params.get("reclaim_names"), volume_set),
+    }

@@ -16,7 +16,7 @@ description:
   - Pure validation and rendering, no cluster or NFS access. Returns PersistentVolume manifests for
     M(kubernetes.core.k8s) to apply in one call.
   - The volumes come from the C(nfs_server_exported) facts of the C(stateful.nfs.nfs_server) role
-    (O(exports)) or from an explicit list (O(volumes)). Names follow O(name_prefix),
+    (O(exports)) or from an explicit list (O(list)). Names follow O(name_prefix),
     O(name_digits) and O(index_start) (C(pv001), C(pv002), ...) unless an explicit entry names one.
   - Optionally pre-binds PV number I(N) to the claim C(<claim_template>-<statefulset>-<ordinal>)
     (O(pin)), so each ordinal always lands on the same export, whatever the sizes.
@@ -35,11 +35,11 @@ options:
       - Export facts (C(nfs_server_exported)) with the keys C(name), C(path), C(pseudo), C(server),
         C(port), C(clients), C(options). The PV's C(nfs.path) is C(pseudo) when set (NFSv4 pseudo
         path), else C(path); a C(port) other than 2049 becomes a C(port=) mount option.
-      - Mutually exclusive with O(volumes).
+      - Mutually exclusive with O(list).
     type: list
     elements: dict
     default: []
-  volumes:
+  list:
     description:
       - Explicit volumes, each with C(server) and C(path) and optionally C(name), C(port),
         C(capacity), C(access_modes), C(reclaim_policy), C(storage_class_name), C(mount_options),
@@ -169,55 +169,3 @@ reclaim:
   sample: [{apiVersion: v1, kind: PersistentVolume, metadata: {name: pv001},
             spec: {claimRef: {uid: null, resourceVersion: null}}}]
 """
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import (
-    VOLUME_SET_LABEL,
-    SpecError,
-    reclaim_patches,
-    render_persistent_volumes,
-)
-
-
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            exports=dict(type="list", elements="dict", default=[]),
-            volumes=dict(type="list", elements="dict", default=[]),
-            name_prefix=dict(type="str", default="pv"),
-            name_digits=dict(type="int", default=3),
-            index_start=dict(type="int", default=1),
-            capacities=dict(type="list", elements="str", default=[]),
-            capacity=dict(type="str", default="1Gi"),
-            access_modes=dict(type="list", elements="str", default=["ReadWriteOnce"]),
-            reclaim_policy=dict(type="str", default="Retain"),
-            storage_class_name=dict(type="str", default=""),
-            mount_options=dict(type="list", elements="str", default=[]),
-            labels=dict(type="dict", default={}),
-            volume_set=dict(type="str", default="default"),
-            pin=dict(type="dict"),
-            live_volumes=dict(type="list", elements="dict", default=[]),
-            reclaim_mode=dict(type="str", choices=["keep_claim_name", "release"], default="keep_claim_name"),
-            reclaim_names=dict(type="list", elements="str", default=[]),
-            field_prefix=dict(type="str", default=""),
-        ),
-        supports_check_mode=True,
-    )
-    p = module.params
-    try:
-        volumes = render_persistent_volumes(p, prefix=p["field_prefix"])
-        patches = reclaim_patches(p["live_volumes"], p["reclaim_mode"], p["reclaim_names"], p["volume_set"])
-    except SpecError as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(
-        changed=False,
-        volumes=volumes,
-        names=[v["metadata"]["name"] for v in volumes],
-        label_selector="%s=%s" % (VOLUME_SET_LABEL, p["volume_set"]),
-        reclaim=patches,
-    )
-
-
-if __name__ == "__main__":
-    main()

@@ -21,8 +21,9 @@ description:
     its live and desired value, unless O(recreate=true); then the result says the StatefulSet
     (and, when needed, the Service) must be deleted with C(propagationPolicy=Orphan) and created
     again, which keeps the pods and the PersistentVolumeClaims.
-  - B(Storage.) For claim templates with C(storageClassName "") (static binding), the claims the
-    desired replicas need are matched against the PersistentVolumes the way the PV binder does.
+  - B(Storage.) For statically bound claim templates (class C("") or a class no provisioner
+    serves), the claims the desired replicas need are matched against the PersistentVolumes the
+    way the PV binder does.
     A claim that would stay Pending (for example the fifth claim when only four PVs exist) is
     named with the reason, before anything is changed. O(storage_check) decides whether that
     fails, warns or is skipped.
@@ -54,6 +55,14 @@ options:
     default: []
   claims:
     description: The live PersistentVolumeClaims in the StatefulSet's namespace.
+    type: list
+    elements: dict
+    default: []
+  storage_classes:
+    description:
+      - The live StorageClasses. A claim is checked when its class is C("") or a class no
+        provisioner serves (no StorageClass of that name, or C(kubernetes.io/no-provisioner));
+        an unset class means the default StorageClass, if any.
     type: list
     elements: dict
     default: []
@@ -112,64 +121,3 @@ unbindable_claims:
   elements: dict
   sample: [{claim: myappdata-myapp-4, ordinal: 4, reason: "claim default/myappdata-myapp-4 ... would stay Pending"}]
 """
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import (
-    SpecError,
-    immutable_changes,
-    unbindable_claims,
-)
-
-
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            statefulset=dict(type="dict", required=True),
-            service=dict(type="dict", default={}),
-            live_statefulset=dict(type="dict", default={}),
-            live_service=dict(type="dict", default={}),
-            persistent_volumes=dict(type="list", elements="dict", default=[]),
-            claims=dict(type="list", elements="dict", default=[]),
-            storage_check=dict(type="str", choices=["fail", "warn", "skip"], default="fail"),
-            recreate=dict(type="bool", default=False),
-            field_prefix=dict(type="str", default=""),
-        ),
-        supports_check_mode=True,
-    )
-    p = module.params
-    prefix = p["field_prefix"]
-    try:
-        changes = immutable_changes(p["statefulset"], p["live_statefulset"], p["service"], p["live_service"])
-        pending = [] if p["storage_check"] == "skip" else unbindable_claims(
-            p["statefulset"], p["persistent_volumes"], p["claims"])
-    except SpecError as exc:
-        module.fail_json(msg=str(exc))
-    result = dict(
-        changed=False,
-        immutable_changes=changes,
-        recreate_statefulset=any(c["field"].startswith("statefulset.") for c in changes),
-        recreate_service=any(c["field"].startswith("service.") for c in changes),
-        unbindable_claims=pending,
-    )
-    if changes and not p["recreate"]:
-        module.fail_json(
-            msg="%s. Refusing to touch the cluster: set %srecreate=true to delete the StatefulSet with "
-            "propagationPolicy=Orphan (pods and PersistentVolumeClaims stay) and create it again"
-            % ("; ".join(c["message"] for c in changes), prefix),
-            **result
-        )
-    if pending and p["storage_check"] == "fail":
-        module.fail_json(
-            msg="%s. Refusing to scale into claims that cannot bind: add PersistentVolumes (or reclaim "
-            "Released ones), lower %sreplicas, or set %sstorage_check=warn"
-            % ("; ".join(c["reason"] for c in pending), prefix, prefix),
-            **result
-        )
-    for claim in pending:
-        module.warn(claim["reason"])
-    module.exit_json(**result)
-
-
-if __name__ == "__main__":
-    main()

@@ -157,7 +157,7 @@ def test_pv_explicit_list_with_overrides():
          "access_modes": ["ReadWriteMany"], "labels": {"team": "db"}, "mount_options": ["nfsvers=3"]},
         {"server": "nfs.example.org", "path": "/srv/b", "claim_ref": {"namespace": "db", "name": "data-db-0"}},
     ]
-    pvs = spec.render_persistent_volumes({"volumes": volumes, "name_prefix": "nfs-", "name_digits": 2,
+    pvs = spec.render_persistent_volumes({"list": volumes, "name_prefix": "nfs-", "name_digits": 2,
                                           "index_start": 7, "mount_options": ["nfsvers=4.2"]})
     assert pvs[0]["metadata"]["name"] == "data-a"
     assert pvs[0]["spec"]["accessModes"] == ["ReadWriteMany"]
@@ -169,7 +169,7 @@ def test_pv_explicit_list_with_overrides():
 
 
 @pytest.mark.parametrize("overrides, field", [
-    ({"volumes": [{"server": "h", "path": "/x"}]}, "nfs_volumes_exports, nfs_volumes_volumes"),
+    ({"list": [{"server": "h", "path": "/x"}]}, "nfs_volumes_exports, nfs_volumes_list"),
     ({"capacities": ["1GB"]}, "nfs_volumes_capacities[0]"),
     ({"capacities": ["0"]}, "nfs_volumes_capacities[0]"),
     ({"capacity": "lots"}, "nfs_volumes_capacity"),
@@ -199,13 +199,13 @@ def test_pv_invalid_inputs_name_the_field(overrides, field):
 
 def test_pv_duplicate_names_refused():
     volumes = [{"name": "pv1", "server": "h", "path": "/a"}, {"name": "pv1", "server": "h", "path": "/b"}]
-    with pytest.raises(SpecError, match=r"nfs_volumes_volumes\[1\].name: PersistentVolume name 'pv1' is used twice"):
-        spec.render_persistent_volumes({"volumes": volumes}, prefix="nfs_volumes_")
+    with pytest.raises(SpecError, match=r"nfs_volumes_list\[1\].name: PersistentVolume name 'pv1' is used twice"):
+        spec.render_persistent_volumes({"list": volumes}, prefix="nfs_volumes_")
 
 
 def test_pv_unknown_key_in_explicit_list():
-    with pytest.raises(SpecError, match=r"volumes\[0\]: unknown keys capcity"):
-        spec.render_persistent_volumes({"volumes": [{"server": "h", "path": "/a", "capcity": "1Gi"}]})
+    with pytest.raises(SpecError, match=r"list\[0\]: unknown keys capcity"):
+        spec.render_persistent_volumes({"list": [{"server": "h", "path": "/a", "capcity": "1Gi"}]})
 
 
 # --------------------------------------------------------------------------- reclaim
@@ -520,19 +520,43 @@ def test_capacity_mode_class_and_selector_rules():
     live_pvs = [_pv("a", "1Gi", labels={"disk": "fast"}), _pv("b", "4Gi", klass="gold", labels={"disk": "fast"}),
                 _pv("c", "4Gi", modes=("ReadOnlyMany",), labels={"disk": "fast"}), _pv("d", "4Gi")]
     reason = spec.unbindable_claims(s, live_pvs, [])[0]["reason"]
-    for needle in ("a too small (1Gi)", "b class 'gold'", "c accessModes ReadOnlyMany", "d labels do not match"):
+    for needle in ("a too small (1Gi)", "c accessModes ReadOnlyMany", "d labels do not match",
+                   "(1 of other classes not considered)"):
         assert needle in reason
+    assert "b " not in reason.split("[", 1)[1]
     assert spec.unbindable_claims(s, live_pvs + [_pv("e", "3Gi", labels={"disk": "fast"})], []) == []
 
 
-def test_named_storage_class_is_not_checked():
+PROVISIONING = [{"metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+                 "provisioner": "nfs.csi.k8s.io"},
+                {"metadata": {"name": "local"}, "provisioner": "kubernetes.io/no-provisioner"}]
+
+
+def test_class_served_by_a_provisioner_is_not_checked():
     tpl = dict(TUTORIAL_STS["volume_claim_templates"][0], storage_class_name="standard")
-    assert spec.unbindable_claims(sts(volume_claim_templates=[tpl])["statefulset"], [], []) == []
+    s = sts(volume_claim_templates=[tpl])["statefulset"]
+    assert spec.unbindable_claims(s, [], [], PROVISIONING) == []
+    # unset class: the default StorageClass provisions
+    tpl = dict(TUTORIAL_STS["volume_claim_templates"][0], storage_class_name=None)
+    assert spec.unbindable_claims(sts(volume_claim_templates=[tpl])["statefulset"], [], [], PROVISIONING) == []
+
+
+def test_static_named_classes_are_checked():
+    for klass, classes in (("standard", []), ("local", PROVISIONING), ("it-k8s-x", PROVISIONING)):
+        tpl = dict(TUTORIAL_STS["volume_claim_templates"][0], storage_class_name=klass)
+        s = sts(replicas=2, volume_claim_templates=[tpl])["statefulset"]
+        problems = spec.unbindable_claims(s, [_pv("pv1", "1Gi", klass=klass), _pv("pv2", "1Gi")], [], classes)
+        assert [p["claim"] for p in problems] == ["myappdata-myapp-1"], klass
+        assert "storageClassName %r" % klass in problems[0]["reason"]
+    # unset class and no default StorageClass: like ""
+    tpl = dict(TUTORIAL_STS["volume_claim_templates"][0], storage_class_name=None)
+    problems = spec.unbindable_claims(sts(replicas=1, volume_claim_templates=[tpl])["statefulset"], [], [], [])
+    assert "storageClassName ''" in problems[0]["reason"]
 
 
 def test_no_pvs_at_all():
     problems = spec.unbindable_claims(sts(replicas=1)["statefulset"], [], [])
-    assert "there are no PersistentVolumes" in problems[0]["reason"]
+    assert "there are no PersistentVolumes of class ''" in problems[0]["reason"]
 
 
 def test_pending_claim_naming_missing_volume():

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The controller-side plan actions statefulset_manifest, statefulset_preflight and
+nfs_pv_manifest: arguments validated against their spec, pure logic, a result or a failure
+naming the field; and their documentation (plugins/modules/) in step with their argument specs."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import importlib
+
+import pytest
+import yaml
+
+from unittest.mock import MagicMock
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.stateful.nfs.plugins.action import nfs_pv_manifest, statefulset_manifest, statefulset_preflight
+from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import render_statefulset
+
+
+def run_action(plugin, args, check_mode=False):
+    task = MagicMock()
+    task.args = args
+    task.async_val = 0
+    task.check_mode = check_mode
+    connection = MagicMock()
+    connection._shell.tmpdir = "/nonexistent"
+    action = plugin.ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+    return action.run(task_vars={})
+
+
+TUTORIAL = {
+    "name": "myapp",
+    "service_name": "statefulset-headless",
+    "replicas": 3,
+    "selector_labels": {"app": "myapp-pod"},
+    "pod_labels": {"app": "myapp-pod"},
+    "image": "registry.lab.invalid/k8s/my_nginx:v1",
+    "volume_claim_templates": [{"name": "myappdata", "mount_path": "/usr/share/nginx/html", "storage": "1Gi"}],
+}
+
+
+def rendered(**overrides):
+    params = copy.deepcopy(TUTORIAL)
+    params.update(overrides)
+    return render_statefulset(params)
+
+
+def test_statefulset_manifest_renders_tutorial_in_check_mode():
+    out = run_action(statefulset_manifest, TUTORIAL, check_mode=True)
+    assert not out.get("failed") and out["changed"] is False
+    assert out["statefulset"]["spec"]["replicas"] == 3
+    assert out["statefulset"]["spec"]["template"]["spec"]["containers"][0]["name"] == "myapp"
+    assert out["service"]["spec"]["clusterIP"] == "None"
+    assert out["label_selectors"] == ["app=myapp-pod"]
+    assert out["claim_pattern"] == "^(myappdata)-myapp-(0|[1-9][0-9]*)$"
+    assert out["claims"] == [{"ordinal": n, "template": "myappdata", "claim": "myappdata-myapp-%d" % n} for n in range(3)]
+
+
+def test_statefulset_manifest_converts_string_replicas():
+    assert run_action(statefulset_manifest, dict(TUTORIAL, replicas="5"))["statefulset"]["spec"]["replicas"] == 5
+
+
+def test_statefulset_manifest_type_error_fails_before_logic():
+    with pytest.raises(AnsibleActionFail, match="replicas"):
+        run_action(statefulset_manifest, dict(TUTORIAL, replicas="three"))
+    with pytest.raises(AnsibleActionFail, match="image"):
+        run_action(statefulset_manifest, dict((k, v) for k, v in TUTORIAL.items() if k != "image"))
+
+
+def test_statefulset_manifest_failure_names_role_variable():
+    out = run_action(statefulset_manifest, dict(TUTORIAL, replicas=-1, field_prefix="statefulset_"))
+    assert out["failed"] and out["msg"].startswith("statefulset_replicas: must be >= 0")
+    out = run_action(statefulset_manifest, dict(TUTORIAL, service_cluster_ip="10.96.0.10"))
+    assert out["failed"] and out["msg"].startswith("service_cluster_ip:")
+
+
+def test_preflight_passes_on_fresh_cluster_with_pvs():
+    bundle = rendered()
+    pvs = [{"metadata": {"name": "pv00%d" % i},
+            "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"], "storageClassName": ""},
+            "status": {"phase": "Available"}} for i in range(1, 4)]
+    out = run_action(statefulset_preflight, {"statefulset": bundle["statefulset"], "service": bundle["service"],
+                                             "persistent_volumes": pvs})
+    assert not out.get("failed")
+    assert out["immutable_changes"] == [] and out["unbindable_claims"] == [] and out["warnings"] == []
+    assert out["recreate_statefulset"] is False and out["recreate_service"] is False
+
+
+def test_preflight_refuses_immutable_change_unless_recreate():
+    live = rendered()["statefulset"]
+    args = {"statefulset": rendered(service_name="other-headless")["statefulset"], "live_statefulset": live,
+            "storage_check": "skip", "field_prefix": "statefulset_"}
+    out = run_action(statefulset_preflight, args)
+    assert out["failed"]
+    assert "statefulset.spec.serviceName cannot be changed" in out["msg"]
+    assert "set statefulset_recreate=true" in out["msg"]
+    assert [c["field"] for c in out["immutable_changes"]] == ["statefulset.spec.serviceName"]
+    out = run_action(statefulset_preflight, dict(args, recreate=True))
+    assert not out.get("failed")
+    assert out["recreate_statefulset"] is True and out["recreate_service"] is False
+
+
+def test_preflight_storage_fail_warn_skip():
+    args = {"statefulset": rendered(replicas=2)["statefulset"], "persistent_volumes": [], "field_prefix": "statefulset_"}
+    out = run_action(statefulset_preflight, args)
+    assert out["failed"]
+    assert "myappdata-myapp-0" in out["msg"] and "statefulset_storage_check=warn" in out["msg"]
+    out = run_action(statefulset_preflight, dict(args, storage_check="warn"))
+    assert not out.get("failed")
+    assert [c["claim"] for c in out["unbindable_claims"]] == ["myappdata-myapp-0", "myappdata-myapp-1"]
+    assert len(out["warnings"]) == 2 and "would stay Pending" in out["warnings"][0]
+    out = run_action(statefulset_preflight, dict(args, storage_check="skip"))
+    assert not out.get("failed") and out["unbindable_claims"] == []
+    with pytest.raises(AnsibleActionFail, match="storage_check"):
+        run_action(statefulset_preflight, dict(args, storage_check="maybe"))
+
+
+EXPORTS = [{"name": "v%d" % i, "path": "/nfs-data/v%d" % i, "pseudo": "/nfs-data/v%d" % i, "server": "127.0.0.1",
+            "port": 2049, "clients": [], "options": []} for i in range(1, 5)]
+
+
+def test_nfs_pv_manifest_tutorial():
+    out = run_action(nfs_pv_manifest, {"exports": EXPORTS, "capacities": ["1Gi", "1Gi", "2Gi", "2Gi"],
+                                       "mount_options": ["nfsvers=4.1"]}, check_mode=True)
+    assert not out.get("failed") and out["changed"] is False
+    assert out["names"] == ["pv001", "pv002", "pv003", "pv004"]
+    assert out["label_selector"] == "stateful.nfs/volume-set=default"
+    assert out["volumes"][2]["spec"]["capacity"]["storage"] == "2Gi"
+    assert out["reclaim"] == []
+
+
+def test_nfs_pv_manifest_reclaim():
+    live = [{"metadata": {"name": "pv001", "labels": {"stateful.nfs/volume-set": "default"}},
+             "spec": {"claimRef": {"namespace": "default", "name": "myappdata-myapp-0", "uid": "x"}},
+             "status": {"phase": "Released"}}]
+    out = run_action(nfs_pv_manifest, {"live_volumes": live})
+    assert out["volumes"] == []
+    assert out["reclaim"] == [{"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv001"},
+                               "spec": {"claimRef": {"uid": None, "resourceVersion": None}}}]
+
+
+def test_nfs_pv_manifest_refuses_recycle_and_both_sources():
+    out = run_action(nfs_pv_manifest, {"exports": EXPORTS, "reclaim_policy": "Recycle", "field_prefix": "nfs_volumes_"})
+    assert out["failed"] and out["msg"].startswith("nfs_volumes_reclaim_policy: Recycle scrubs the export")
+    out = run_action(nfs_pv_manifest, {"exports": EXPORTS, "list": [{"server": "h", "path": "/a"}],
+                                       "field_prefix": "nfs_volumes_"})
+    assert out["failed"] and out["msg"].startswith("nfs_volumes_exports, nfs_volumes_list:")
+
+
+# ---------------------------------------------------------------------------- docs vs argument specs
+@pytest.mark.parametrize("name", ["statefulset_manifest", "statefulset_preflight", "nfs_pv_manifest"])
+def test_documentation_matches_argument_spec(name):
+    """The modules are documentation only (the action plugins run): keep both in step."""
+    docs_module = importlib.import_module("ansible_collections.stateful.nfs.plugins.modules." + name)
+    action = importlib.import_module("ansible_collections.stateful.nfs.plugins.action." + name)
+    doc = yaml.safe_load(docs_module.DOCUMENTATION)
+    fragment = importlib.import_module("ansible_collections.stateful.nfs.plugins.doc_fragments.pure_plan")
+    assert "stateful.nfs.pure_plan" in doc["extends_documentation_fragment"]
+    options = dict(doc["options"])
+    options.update(yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)["options"])
+    spec = action.ActionModule.ARGSPEC
+    assert sorted(options) == sorted(spec)
+    for option, argspec in spec.items():
+        documented = options[option]
+        for key in ("type", "elements", "choices", "required"):
+            assert documented.get(key, False if key == "required" else None) == argspec.get(
+                key, False if key == "required" else None), (option, key)
+        assert documented.get("default") == argspec.get("default"), option
