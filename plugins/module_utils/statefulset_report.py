@@ -139,7 +139,11 @@ def svg_timeline(result, end=None):
     span = math.ceil(span / step) * step
 
     ordinals = sorted(set(r["ordinal"] for r in rows))
-    label_w, right, top, row_h, bar_h = 150, 30, 78, 30, 14
+    label_w, right, top = 150, 30, 78
+    # rows shrink for large StatefulSets (the picture stays under ~3,000 px); labels thin out
+    row_h = 30 if len(ordinals) <= 40 else max(3, min(30, 2400 // len(ordinals)))
+    bar_h = max(2, min(14, row_h - 10 if row_h > 16 else row_h - 1))
+    label_every = 1 if row_h >= 14 else int(math.ceil(14.0 / row_h))
     width = 980
     plot_w = width - label_w - right
     height = top + max(1, len(ordinals)) * row_h + 90
@@ -159,7 +163,7 @@ def svg_timeline(result, end=None):
                    % (width - right, COLORS["muted"], escape(time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t0)))))
     plot_bottom = top + max(1, len(ordinals)) * row_h
     for index in range(len(ordinals)):
-        if index % 2 == 0:
+        if index % 2 == 0 and row_h >= 10:
             out.append('<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/>'
                        % (8, top + index * row_h, width - 16, row_h, COLORS["band"]))
     n = int(round(span / step))
@@ -178,11 +182,14 @@ def svg_timeline(result, end=None):
         cy = top + index * row_h + row_h / 2.0
         label = mine[-1]["name"]
         color = COLORS["terminating"] if label in flagged or ordinal == halted else COLORS["text"]
-        out.append('<text x="%d" y="%.1f" fill="%s" font-weight="bold">%s</text>' % (16, cy + 4, color, escape(label)))
+        shown = index % label_every == 0 or label in flagged or ordinal == halted
+        if shown:
+            out.append('<text x="%d" y="%.1f" fill="%s" font-weight="bold">%s</text>'
+                       % (16, cy + 4, color, escape(label)))
         revision = mine[-1].get("revision")
-        if revision:
+        if revision and label_every == 1:
             out.append('<text x="%d" y="%.1f" fill="%s" font-size="10">%s</text>'
-                       % (label_w - 8, cy + 4, COLORS["muted"], escape(revision[-10:])))
+                       % (label_w - 8, cy + 4, COLORS["muted"], escape(revision.rsplit("-", 1)[-1][:12])))
             out[-1] = out[-1].replace('<text ', '<text text-anchor="end" ', 1)
         for row in mine:
             out.extend(_bars(row, x, cy, bar_h, t1))
@@ -238,6 +245,8 @@ def _bars(row, x, cy, bar_h, t_end):
         bar(ready, term if term is not None else stop, "ready", "%s Ready" % name)
     if term is not None:
         bar(term, stop, "terminating", "%s terminating" % name)
+    if bar_h < 8:
+        return parts
     if created is not None:
         parts.append('<circle cx="%.1f" cy="%.1f" r="4" fill="#ffffff" stroke="%s" stroke-width="2"/>'
                      % (x(created), cy, COLORS["axis"]))

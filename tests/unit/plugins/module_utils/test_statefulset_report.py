@@ -88,3 +88,15 @@ def test_svg_without_pods(shot):
     text = svg_timeline(dict(result, timeline=result["_timeline"]))
     ElementTree.fromstring(text)
     assert "no pods to show" in text
+
+
+def test_svg_of_a_large_statefulset_stays_readable():
+    rows = [{"ordinal": i, "name": "mass-%d" % i, "created": 1000 + i * 0.01, "ready": 1001 + i * 0.01,
+             "terminating": None, "deleted": None, "revision": "mass-5c85b756b"} for i in range(1000)]
+    result = {"namespace": "bench", "statefulset": "mass", "checks": {}, "completion": {}, "violations": [
+        {"check": "dns", "pod": "mass-517", "message": "duplicate PTR"}], "timeline": rows}
+    root = ElementTree.fromstring(svg_timeline(result, end=1020))
+    assert int(root.get("height")) < 3200
+    labels = [t.text for t in root.iter(SVG + "text") if (t.text or "").startswith("mass-")]
+    assert 100 < len(labels) < 300
+    assert "mass-0" in labels and "mass-517" in labels  # a row with a violation is always named
