@@ -211,7 +211,7 @@ options:
   volume_mounts:
     description:
       - Extra C(volumeMounts) of the main container (API format), for volumes in
-        O(pod_spec_extra.volumes). Mounts of the claim templates come from their C(mount_path).
+        C(volumes) of O(pod_spec_extra). Mounts of the claim templates come from their C(mount_path).
     type: list
     elements: dict
     default: []
