@@ -1,0 +1,251 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The NFS modules end to end, with libnfs, exportfs and the Ganesha process replaced by stand-ins."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.stateful.nfs.plugins.modules import (
+    nfs_exports_info,
+    nfs_exports_validate,
+    nfs_ganesha_daemon,
+    nfs_probe,
+)
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "module_utils", "fixtures")
+
+
+class ModuleExit(Exception):
+    def __init__(self, failed, result):
+        super(ModuleExit, self).__init__(result.get("msg"))
+        self.failed = failed
+        self.result = result
+
+
+@pytest.fixture
+def run_module(monkeypatch):
+    warnings = []
+
+    def exit_json(self, **kwargs):
+        raise ModuleExit(False, kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        kwargs["msg"] = msg
+        raise ModuleExit(True, kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, msg: warnings.append(msg))
+
+    def _run(module, args, check_mode=False):
+        args = dict(args)
+        if check_mode:
+            args["_ansible_check_mode"] = True
+        del warnings[:]
+        with patch_module_args(args):
+            with pytest.raises(ModuleExit) as exc:
+                module.main()
+        exc.value.warnings = list(warnings)
+        return exc.value
+    return _run
+
+
+TUTORIAL = [{"path": "/nfs-data/v%d" % i, "clients": [{"host": "*", "options": ["rw", "no_root_squash", "sync"]}]}
+            for i in range(1, 5)]
+
+
+# --------------------------------------------------------------------------- nfs_exports_validate
+
+def test_validate_publishes_facts_and_warns_about_opt_ins(run_module):
+    out = run_module(nfs_exports_validate, {"exports": TUTORIAL, "backend": "ganesha", "server": "127.0.0.1",
+                                            "port": 12049, "allow_world_clients": True,
+                                            "allow_no_root_squash": True})
+    assert not out.failed, out.result["msg"]
+    assert out.result["changed"] is False
+    assert [e["name"] for e in out.result["exported"]] == ["v1", "v2", "v3", "v4"]
+    assert out.result["exported"][0]["port"] == 12049
+    assert out.result["exports"][0]["clients"][0]["ganesha"]["squash"] == "no_root_squash"
+    assert len(out.warnings) == 8
+
+
+def test_validate_kernel_always_publishes_port_2049(run_module):
+    out = run_module(nfs_exports_validate, {"exports": [{"path": "/srv/a", "clients": [{"host": "10.0.0.0/8"}]}],
+                                            "server": "nfs.example.com", "port": 12049})
+    assert out.result["exported"][0]["port"] == 2049
+    assert out.warnings == []
+
+
+def test_validate_refuses_without_opt_in_and_says_nothing_changed(run_module):
+    out = run_module(nfs_exports_validate, {"exports": TUTORIAL, "server": "127.0.0.1"})
+    assert out.failed
+    assert out.result["msg"].startswith("invalid NFS exports, nothing was changed: export 'v1' "
+                                        "(nfs_server_exports[0]): clients[0].host: '*'")
+
+
+def test_validate_refuses_an_empty_server_address(run_module):
+    out = run_module(nfs_exports_validate, {"exports": [], "server": ""})
+    assert out.failed and "nfs_server_address: must be set" in out.result["msg"]
+
+
+# --------------------------------------------------------------------------- nfs_probe
+
+class FakeNfs(object):
+    """A stand-in for Libnfs: one server holding files by URL path; ``up`` and ``writable`` script it."""
+
+    def __init__(self, up=True, writable=True, corrupt=False):
+        self.up, self.writable, self.corrupt = up, writable, corrupt
+        self.files = {}
+        self.calls = []
+
+    @staticmethod
+    def _key(url):
+        return url.split("?")[0]
+
+    def listening(self, server, port):
+        return self.up
+
+    def run(self, tool, *args):
+        self.calls.append(tool)
+        if not self.up:
+            return 1, "", "Failed to mount nfs share : nfs_service failed"
+        if tool == "nfs-ls":
+            return 0, "drwxr-xr-x  2 0 0 4096 .\n", ""
+        if tool == "nfs-cp":
+            if not self.writable:
+                return 1, "", 'creat call failed with "NFS4: (path /) failed with NFS4ERR_ACCESS(-13)"'
+            with open(args[0]) as handle:
+                self.files[self._key(args[1])] = handle.read()
+            return 0, "copied", ""
+        if tool == "nfs-cat":
+            content = self.files.get(self._key(args[0]))
+            if content is None:
+                return 1, "", "NFS4ERR_NOENT"
+            return 0, ("garbage\n" if self.corrupt else content), ""
+        raise AssertionError(tool)
+
+
+def exported(name="v1", read_only=False, clients=("*",), path="/srv/nfs/v1"):
+    return {"name": name, "path": path, "pseudo": path, "server": "127.0.0.1", "port": 12049,
+            "clients": list(clients), "options": [], "client_options": [], "read_only": read_only}
+
+
+@pytest.fixture
+def fake_nfs(monkeypatch):
+    def _install(**kwargs):
+        fake = FakeNfs(**kwargs)
+        monkeypatch.setattr(nfs_probe, "Libnfs", lambda module, timeout: fake)
+        return fake
+    return _install
+
+
+def test_probe_writes_reads_back_and_never_reports_changed(run_module, fake_nfs):
+    fake = fake_nfs()
+    out = run_module(nfs_probe, {"exports": [exported(), exported("ro", read_only=True, path="/srv/nfs/ro")]})
+    assert not out.failed, out.result["msg"]
+    assert out.result["changed"] is False
+    assert [(r["name"], r["mode"], r["ok"]) for r in out.result["results"]] == [("v1", "write", True),
+                                                                               ("ro", "read", True)]
+    assert list(fake.files) == ["nfs://127.0.0.1/srv/nfs/v1/.stateful-nfs-probe"]
+    assert fake.files[list(fake.files)[0]].startswith("stateful.nfs probe ")
+
+
+def test_probe_names_the_export_when_the_server_is_down(run_module, fake_nfs):
+    fake_nfs(up=False)
+    out = run_module(nfs_probe, {"exports": [exported("v1"), exported("v2", path="/srv/nfs/v2")]})
+    assert out.failed
+    assert "NFS write probe failed for 2 of 2 export(s): export 'v1' (nfs://127.0.0.1/srv/nfs/v1/" in out.result["msg"]
+    assert "nothing listens there" in out.result["msg"]
+
+
+def test_probe_explains_squash_denials(run_module, fake_nfs):
+    fake_nfs(writable=False)
+    out = run_module(nfs_probe, {"exports": [exported()]})
+    assert out.failed and "squashed identity" in out.result["msg"]
+
+
+def test_probe_detects_a_wrong_read_back(run_module, fake_nfs):
+    fake_nfs(corrupt=True)
+    out = run_module(nfs_probe, {"exports": [exported()]})
+    assert out.failed and "expected the token just written" in out.result["msg"]
+
+
+def test_probe_only_lists_in_check_mode(run_module, fake_nfs):
+    fake = fake_nfs()
+    out = run_module(nfs_probe, {"exports": [exported()]}, check_mode=True)
+    assert not out.failed and out.result["mode"] == "read"
+    assert fake.calls == ["nfs-ls"] and fake.files == {}
+
+
+def test_probe_skips_exports_that_do_not_admit_this_host(run_module, fake_nfs):
+    fake = fake_nfs()
+    out = run_module(nfs_probe, {"exports": [exported(clients=["10.99.0.0/16"])], "client_address": "127.0.0.1"})
+    assert not out.failed
+    assert out.result["skipped"] == ["v1: clients 10.99.0.0/16 do not include 127.0.0.1"]
+    assert fake.calls == []
+
+
+def test_probe_cleans_up_the_marker_locally(run_module, fake_nfs, tmp_path):
+    fake_nfs()
+    marker = tmp_path / ".stateful-nfs-probe"
+    marker.write_text("left by the write")
+    out = run_module(nfs_probe, {"exports": [exported(path=str(tmp_path))], "cleanup_local": True})
+    assert not out.failed, out.result["msg"]
+    assert not marker.exists()
+
+
+def test_probe_refuses_a_marker_path(run_module, fake_nfs):
+    fake_nfs()
+    out = run_module(nfs_probe, {"exports": [exported()], "marker": "../etc/x"})
+    assert out.failed and out.result["msg"].startswith("marker:")
+
+
+# --------------------------------------------------------------------------- nfs_exports_info (kernel)
+
+def test_info_compares_real_exportfs_output(run_module, monkeypatch):
+    with open(os.path.join(FIXTURES, "exportfs-v-tutorial.txt")) as handle:
+        text = handle.read()
+    monkeypatch.setattr(nfs_exports_info.ServerReader, "exportfs", lambda self: text)
+    expected = dict(exported("v1", path="/tmp/ktest/a"),
+                    client_options=[{"host": "*", "options": ["rw", "sync", "no_root_squash", "no_subtree_check"]}])
+    out = run_module(nfs_exports_info, {"backend": "kernel", "exports": [expected]})
+    assert out.result["matches"] is True and out.result["problems"] == []
+    expected["client_options"][0]["options"][0] = "ro"
+    out = run_module(nfs_exports_info, {"backend": "kernel", "exports": [expected]})
+    assert out.result["matches"] is False
+    assert out.result["problems"] == ["export 'v1' (/tmp/ktest/a) client '*': asked for 'ro' but exportfs shows "
+                                      "(sync,wdelay,hide,no_subtree_check,sec=sys,rw,no_root_squash,no_all_squash)"]
+
+
+# --------------------------------------------------------------------------- nfs_ganesha_daemon
+
+def test_daemon_check_mode_reports_a_start_without_starting(run_module, tmp_path, monkeypatch):
+    monkeypatch.setattr(nfs_ganesha_daemon.GaneshaProcess, "start",
+                        lambda self: pytest.fail("started in check mode"))
+    args = {"config": str(tmp_path / "ganesha.conf"), "pid_file": str(tmp_path / "ganesha.pid"),
+            "log_file": str(tmp_path / "ganesha.log")}
+    out = run_module(nfs_ganesha_daemon, args, check_mode=True)
+    assert out.result["changed"] is True and out.result["actions"] == ["start"]
+
+
+def test_daemon_stopped_with_no_instance_is_a_no_op(run_module, tmp_path):
+    (tmp_path / "ganesha.pid").write_text("%d\n" % os.getpid())  # a live pid that is not ganesha.nfsd
+    args = {"state": "stopped", "config": str(tmp_path / "ganesha.conf"), "pid_file": str(tmp_path / "ganesha.pid"),
+            "log_file": str(tmp_path / "ganesha.log")}
+    out = run_module(nfs_ganesha_daemon, args)
+    assert out.result["changed"] is False and out.result["actions"] == []
+
+
+def test_daemon_refuses_to_start_without_its_config(run_module, tmp_path):
+    args = {"config": str(tmp_path / "missing.conf"), "pid_file": str(tmp_path / "ganesha.pid"),
+            "log_file": str(tmp_path / "ganesha.log")}
+    out = run_module(nfs_ganesha_daemon, args)
+    assert out.failed and "does not exist" in out.result["msg"]

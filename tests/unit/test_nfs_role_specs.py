@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""meta/argument_specs.yml of the NFS roles stays in sync with defaults/main.yml."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+import pytest
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def load(role, *parts):
+    with open(os.path.join(REPO, "roles", role, *parts)) as handle:
+        return yaml.safe_load(handle)
+
+
+@pytest.mark.parametrize("role", ["nfs_server", "nfs_client"])
+def test_every_default_is_specified_with_the_same_value(role):
+    defaults = load(role, "defaults", "main.yml")
+    options = load(role, "meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
+    assert sorted(defaults) == sorted(options)
+    for name, value in defaults.items():
+        assert name.startswith(role + "_")
+        if "default" in options[name]:
+            assert options[name]["default"] == value, name
+        else:  # computed defaults (templates) are described instead
+            assert isinstance(value, str) and "{{" in value, name
+
+
+@pytest.mark.parametrize("role", ["nfs_server", "nfs_client"])
+def test_per_os_vars_define_the_same_names(role):
+    debian = load(role, "vars", "Debian.yml")
+    redhat = load(role, "vars", "RedHat.yml")
+    assert sorted(debian) == sorted(redhat)
+    assert all(name.startswith("__" + role + "_") for name in debian)
