@@ -150,14 +150,16 @@ def owned_pods(sts, pods):
     name, uid = meta(sts).get("name"), meta(sts).get("uid")
     owned = []
     for pod in pods:
-        if pod_ordinal(pod, name) is None:
+        ordinal = pod_ordinal(pod, name)
+        if ordinal is None:
             continue
         refs = [r for r in meta(pod).get("ownerReferences") or [] if r.get("controller")]
         if refs and not any(r.get("kind") == "StatefulSet" and (r.get("uid") == uid or not uid)
                             and r.get("name") == name for r in refs):
             continue
-        owned.append(pod)
-    return sorted(owned, key=lambda p: pod_ordinal(p, name))
+        owned.append((ordinal, pod))
+    owned.sort(key=lambda item: item[0])
+    return [pod for _, pod in owned]
 
 
 def condition(pod, kind):

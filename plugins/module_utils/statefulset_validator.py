@@ -101,7 +101,7 @@ def _timeline_public(rows):
     return out
 
 
-def evaluate(params, shot, answers=None, watch=None, waited=None):
+def evaluate(params, shot, answers=None, watch=None, waited=None, plan=None):
     """The module result (without file paths) from a snapshot and what was observed.
 
     ``shot``: a ``StatefulSetClient.snapshot``; ``answers``: DNS answers for the plan's
@@ -154,7 +154,8 @@ def evaluate(params, shot, answers=None, watch=None, waited=None):
         checks["storage"] = dict(storage, selected=True)
 
     if "dns" in selected:
-        plan = dns_plan(sts, shot["service"], pods, params["cluster_domain"])
+        if plan is None:
+            plan = dns_plan(sts, shot["service"], pods, params["cluster_domain"])
         server = "%s:%d" % (params["dns_server"], params["dns_port"])
         dns = evaluate_dns(plan, answers or {}, server)
         result["dns"] = dns.pop("records")
@@ -262,11 +263,11 @@ class Validation:
             deletes = [e for e in obj.controller_pod_events(shot["events"], p["name"])
                        if e["action"] == "delete" and e["time"] >= watch["started"] - obj.SERVER_RESOLUTION]
             watch["controller_deletes"] = set(e["pod"] for e in deletes) if shot["events"] else None
-        answers = None
+        answers = plan = None
         if "dns" in selected:
             plan = dns_plan(shot["statefulset"], shot["service"], shot["pods"], p["cluster_domain"])
             answers = self.probe.resolve(plan["queries"])
-        result = evaluate(p, shot, answers, watch, waited)
+        result = evaluate(p, shot, answers, watch, waited, plan)
         if watch is not None:
             result["watch"] = {"started": obj.format_time(watch["started"]), "ended": obj.format_time(watch["ended"]),
                                "records": len(watch["records"]), "stopped": "complete" if waited["complete"]

@@ -31,7 +31,8 @@ description:
   - B(dns) - for every pod, C(A)/C(AAAA) of C(<pod>.<service>.<namespace>.svc.<cluster_domain>) is the pod
     IP, the C(PTR) of the pod IP is that name and nothing else, C(SRV) records of named Service ports list
     the pods; NotReady gaps are reported (aware of C(publishNotReadyAddresses)); the Service is headless
-    and selects the pods. Queries go concurrently, with timeouts, to O(dns_server):O(dns_port).
+    and selects the pods. Queries go concurrently (pipelined on one UDP socket), with
+    timeouts and one retry, to O(dns_server):O(dns_port).
   - B(mode=audit) judges an existing StatefulSet from pod creation timestamps, Ready transition times,
     controller events and revision labels. B(mode=watch) watches pods and the StatefulSet while a rollout,
     scale or update happens and records every pod ADDED, Ready and DELETED event with its time.

@@ -216,3 +216,13 @@ def test_stream_ends_at_the_deadline_and_wakes_for_time_based_conditions():
     elapsed = time.monotonic() - started
     assert batches == [[]]
     assert 0.55 <= elapsed < 1.5
+
+
+def test_probe_pipeline_window_answers_every_question(tiny_dns):
+    probe = DnsProbe("127.0.0.1", tiny_dns.port, 1.0, window=4)
+    names = ["web-%d.web.ns.svc.cluster.local" % i for i in range(40)]
+    answers = probe.resolve([(n, "A") for n in names] + [("web-0.web.ns.svc.cluster.local", "A")])
+    assert len(answers) == 40
+    assert answers[("web-0.web.ns.svc.cluster.local", "A")]["values"] == ["10.1.0.5"]
+    assert all(answers[(n, "A")]["rcode"] == "NXDOMAIN" for n in names[1:])
+    assert len(tiny_dns.asked) == 40  # the duplicate question is asked once
