@@ -62,7 +62,7 @@ def env():
 
 def kubectl(*args, stdin=None, check=True):
     out = subprocess.run([KUBECTL, "--kubeconfig", KUBECONFIG] + list(args), input=stdin, capture_output=True,
-                         text=True, timeout=600)
+                         text=True, timeout=600, check=False)
     if check and out.returncode:
         raise RuntimeError("kubectl %s: %s" % (" ".join(args), out.stderr.strip()))
     return out.stdout
@@ -113,7 +113,8 @@ def ansible_module(module, args, timeout=300):
     """Run one module through ``ansible`` (ad hoc, as a playbook task would): (seconds, result)."""
     started = time.monotonic()
     out = subprocess.run([os.path.join(BIN, "ansible"), "localhost", "-c", "local", "-i", "localhost,", "-m", module,
-                          "-a", json.dumps(args)], capture_output=True, text=True, env=env(), timeout=timeout)
+                          "-a", json.dumps(args)], capture_output=True, text=True, env=env(), timeout=timeout,
+                         check=False)
     elapsed = time.monotonic() - started
     try:
         result = json.loads(out.stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
@@ -161,7 +162,7 @@ def baseline(ns, sts):
     e = dict(os.environ, KUBECTL=KUBECTL, KUBECONFIG=KUBECONFIG, NS=ns, STS=sts, SVC=sts, SERVER=DNS_SERVER,
              PORT=str(DNS_PORT))
     started = time.monotonic()
-    out = subprocess.run(["bash", "-c", BASELINE], capture_output=True, text=True, env=e, timeout=600)
+    out = subprocess.run(["bash", "-c", BASELINE], capture_output=True, text=True, env=e, timeout=600, check=False)
     elapsed = time.monotonic() - started
     if out.returncode:
         raise RuntimeError("baseline found problems: %s %s" % (out.stdout[-1000:], out.stderr[-1000:]))
@@ -179,15 +180,15 @@ def validator_args(ns, sts, checks, **extra):
 
 def bench_validate100(rounds):
     ns, sts, sc = "bench-validator-100", "web", "bench-validator-100"
-    apply([namespace(ns)] + pinned_pvs(ns, sts, 100, sc) + [headless(ns, sts, sts),
-                                                               statefulset(ns, sts, 100, claims=True, storage_class=sc)])
+    apply([namespace(ns)] + pinned_pvs(ns, sts, 100, sc)
+          + [headless(ns, sts, sts), statefulset(ns, sts, 100, claims=True, storage_class=sc)])
     started = time.monotonic()
     rollout(ns, sts, 600)
     setup = time.monotonic() - started
     pins = dict((str(i), "%s-pv%03d" % (ns, i)) for i in range(100))
     args = validator_args(ns, sts, ["order", "storage", "dns"], expected_volumes=pins)
     ours, direct, base = [], [], []
-    for _ in range(rounds):
+    for _round in range(rounds):
         elapsed, result = ansible_module("stateful.nfs.statefulset_validate", args)
         if not result.get("valid"):
             raise RuntimeError("validator found violations: %s" % result.get("msg"))
@@ -263,8 +264,8 @@ def bench_watch(rounds):
                                      "wait_timeout": 120, "kubeconfig": KUBECONFIG})])
         rollout_status = _timed([KUBECTL, "--kubeconfig", KUBECONFIG, "-n", ns, "rollout", "status",
                                  "statefulset/" + sts, "--timeout=120s"])
-        for thread, _ in (ours, theirs, rollout_status):
-            thread.join(300)
+        for started_thread in (ours[0], theirs[0], rollout_status[0]):
+            started_thread.join(300)
         time.sleep(0.5)
         watcher.stop()
         wanted = ["%s-%d" % (sts, i) for i in range(5)]
@@ -311,13 +312,13 @@ def bench_mass(rounds, replicas=1000):
     setup = time.monotonic() - started
     args = validator_args(ns, sts, ["order", "completion", "storage", "dns"])
     times, rss = [], []
-    for _ in range(rounds):
+    for _round in range(rounds):
         elapsed, peak, result = module_process(args)
         if not result.get("valid"):
             raise RuntimeError("validator found violations: %s" % result.get("msg"))
         times.append(elapsed)
         rss.append(peak)
-    ansible_elapsed, _ = ansible_module("stateful.nfs.statefulset_validate", args)
+    ansible_elapsed = ansible_module("stateful.nfs.statefulset_validate", args)[0]
     return {"replicas": replicas, "rollout_seconds": round(setup, 1), "queries": result["checks"]["dns"]["queries"],
             "module_process_s": _stats(times), "peak_rss_mb": _stats(rss),
             "via_ansible_s": round(ansible_elapsed, 3), "target_s": 5.0, "target_rss_mb": 150}
@@ -364,16 +365,16 @@ def markdown(results):
                   "", "Target: verdict <= 1 s.", ""]
     s = results.get("mass")
     if s:
+        numbers = (s["module_process_s"]["median"], s["target_s"], s["peak_rss_mb"]["median"], s["target_rss_mb"],
+                   s["queries"], s["via_ansible_s"])
         lines += ["## %d simulated pods (Parallel), every check" % s["replicas"], "",
                   "Module process: median %.2f s (target <= %.0f s), peak RSS median %.0f MB (target <= %d MB); "
-                  "%d DNS queries; via `ansible`: %.2f s." % (s["module_process_s"]["median"], s["target_s"],
-                                                             s["peak_rss_mb"]["median"], s["target_rss_mb"],
-                                                             s["queries"], s["via_ansible_s"]), ""]
+                  "%d DNS queries; via `ansible`: %.2f s." % numbers, ""]
     return "\n".join(lines)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--only", default="validate100,watch,mass")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--mass-replicas", type=int, default=1000)

@@ -303,7 +303,7 @@ class DnsProbe:
             if not flying:
                 continue
             wait = max(0.0, min(entry[4] for entry in flying.values()) - time.monotonic())
-            readable, _, _ = select.select([sock], [], [], wait)
+            readable = select.select([sock], [], [], wait)[0]
             if readable:
                 self._receive(sock, flying, answers)
             now = time.monotonic()

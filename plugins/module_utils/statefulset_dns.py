@@ -76,8 +76,8 @@ def dns_plan(sts, service, pods, cluster_domain="cluster.local"):
         violations.append(_v(None, "StatefulSet %s has no spec.serviceName: its pods get no per-pod DNS names" % name))
         return {"service": info, "violations": violations, "pods": rows, "srv": srv, "queries": queries}
     if service is None:
-        violations.append(_v(None, "Service %s/%s (spec.serviceName of %s) does not exist" % (namespace, svc_name,
-                                                                                             name)))
+        violations.append(_v(None, "Service %s/%s (spec.serviceName of %s) does not exist"
+                             % (namespace, svc_name, name)))
         return {"service": info, "violations": violations, "pods": rows, "srv": srv, "queries": queries}
     svc_spec = obj.spec(service)
     selector = svc_spec.get("selector") or {}
@@ -121,7 +121,7 @@ def dns_plan(sts, service, pods, cluster_domain="cluster.local"):
             published.append((pod, row))
     if published:
         queries.append((svc_fqdn, "A"))
-        if any(r["a"]["type"] == "AAAA" for _, r in published):
+        if any(row["a"]["type"] == "AAAA" for row in (item[1] for item in published)):
             queries.append((svc_fqdn, "AAAA"))
     for port in svc_spec.get("ports") or []:
         if not port.get("name"):
@@ -211,7 +211,7 @@ def evaluate_dns(plan, answers, server=None):
         answer = get(item["query"], "SRV")
         got = {}
         for value in (answer or {}).get("values") or []:
-            target, _, port = value.rpartition(":")
+            target, port = value.rsplit(":", 1)
             got[normalize_name(target)] = int(port)
         srv_rows.append(dict(item, answer={"rcode": (answer or {}).get("rcode"), "values": sorted(
             "%s:%d" % kv for kv in got.items())}))

@@ -159,7 +159,7 @@ def owned_pods(sts, pods):
             continue
         owned.append((ordinal, pod))
     owned.sort(key=lambda item: item[0])
-    return [pod for _, pod in owned]
+    return [item[1] for item in owned]
 
 
 def condition(pod, kind):

@@ -153,7 +153,7 @@ def _audit_creations(sts, own, violations, notes):
             obj.parse_time(cond.get("lastTransitionTime")) if cond else None)
     decided = undecided = 0
     for ordinal in sorted(facts):
-        pod_name, born, _, _ = facts[ordinal]
+        pod_name, born = facts[ordinal][:2]
         if born is None or ordinal <= start:
             continue
         for lower in range(start, ordinal):

@@ -81,7 +81,7 @@ def _indent(elem, level=0):
 
 
 def _natural(name):
-    head, _, tail = name.rpartition("-")
+    head, tail = name.rsplit("-", 1) if "-" in name else ("", name)
     return (head, int(tail)) if tail.isdigit() else (name, -1)
 
 
@@ -231,7 +231,7 @@ def _bars(row, x, cy, bar_h, t_end):
     y = cy - bar_h / 2.0
     name = escape(row.get("name") or "")
 
-    def bar(a, b, key, tip):
+    def span(a, b, key, tip):
         if a is None or b is None:
             return
         w = max(x(b) - x(a), 2.0)
@@ -240,11 +240,11 @@ def _bars(row, x, cy, bar_h, t_end):
 
     if created is not None:
         first_end = min(v for v in (ready, term, stop) if v is not None)
-        bar(created, first_end, "pending", "%s created, not yet Ready" % name)
+        span(created, first_end, "pending", "%s created, not yet Ready" % name)
     if ready is not None:
-        bar(ready, term if term is not None else stop, "ready", "%s Ready" % name)
+        span(ready, term if term is not None else stop, "ready", "%s Ready" % name)
     if term is not None:
-        bar(term, stop, "terminating", "%s terminating" % name)
+        span(term, stop, "terminating", "%s terminating" % name)
     if bar_h < 8:
         return parts
     if created is not None:
@@ -258,4 +258,3 @@ def _bars(row, x, cy, bar_h, t_end):
         parts.append('<path d="M %.1f %.1f l 8 8 M %.1f %.1f l -8 8" stroke="%s" stroke-width="2"/>'
                      % (dx - 4, cy - 4, dx + 4, cy - 4, COLORS["terminating"]))
     return parts
-

@@ -258,7 +258,7 @@ class Validation:
         if shot["statefulset"] is None:
             return None
         if shot["statefulset"] is not None and p.get("expected_volumes"):
-            normalize_expected_volumes(p["expected_volumes"], [t for t, _ in obj.claim_templates(shot["statefulset"])])
+            normalize_expected_volumes(p["expected_volumes"], [t[0] for t in obj.claim_templates(shot["statefulset"])])
         if watch is not None and "order" in selected:
             deletes = [e for e in obj.controller_pod_events(shot["events"], p["name"])
                        if e["action"] == "delete" and e["time"] >= watch["started"] - obj.SERVER_RESOLUTION]

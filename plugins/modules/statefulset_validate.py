@@ -12,7 +12,7 @@ module: statefulset_validate
 short_description: Prove a StatefulSet's ordered rollout, claim binding and per-pod DNS
 version_added: 0.1.0
 author:
-  - stateful.nfs maintainers
+  - stateful.nfs maintainers (@stateful-nfs)
 description:
   - Validates a StatefulSet the way the StatefulSet tutorial checks it by eye, and returns a verdict
     a playbook, a Molecule verify step or a CI pipeline can trust.
@@ -191,7 +191,11 @@ checks:
   returned: always
   type: dict
   sample:
-    order: {status: passed, policy: OrderedReady, evidence: watch, summary: "StatefulSet myapp: pods were created, deleted and updated in order (watch evidence)"}
+    order:
+      status: passed
+      policy: OrderedReady
+      evidence: watch
+      summary: "StatefulSet myapp: pods were created, deleted and updated in order (watch evidence)"
     completion: {status: passed, summary: "StatefulSet myapp: rollout complete: 3 pods Ready at revision myapp-5d8f7b9c4"}
 violations:
   description: Every violation found, each with the check, the pod (or null for the StatefulSet) and a sentence.
@@ -234,7 +238,9 @@ dns:
       a: {query: myapp-0.statefulset-headless.default.svc.cluster.local, type: A, rcode: NOERROR, values: [10.244.1.5]}
       ptr: {query: 5.1.244.10.in-addr.arpa, type: PTR, rcode: NOERROR, values: [myapp-0.statefulset-headless.default.svc.cluster.local]}
 completion:
-  description: The rollout verdict, C(complete) and C(reason), with every C(pending) condition, the C(outdated) pods (OnDelete, below a partition) and the seconds C(waited).
+  description:
+    - The rollout verdict, C(complete) and C(reason), with every C(pending) condition, the C(outdated) pods
+      (OnDelete, below a partition) and the seconds C(waited).
   returned: when the completion check is selected
   type: dict
   sample: {complete: false, reason: "myapp-1 is not Ready: phase Running; Ready=False (ContainersNotReady)", pending: [], outdated: [], waited: 30.0}

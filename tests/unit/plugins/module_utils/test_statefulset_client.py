@@ -74,8 +74,8 @@ def test_probe_normalises_answers(tiny_dns):
     probe = DnsProbe("127.0.0.1", tiny_dns.port, 1.0)
     answers = probe.resolve([("web-0.web.ns.svc.cluster.local.", "A"), ("5.0.1.10.in-addr.arpa", "PTR"),
                              ("_http._tcp.web.ns.svc.cluster.local", "SRV"), ("web-9.web.ns.svc.cluster.local", "A")])
-    assert answers[("web-0.web.ns.svc.cluster.local", "A")] == {"rcode": "NOERROR", "values": ["10.1.0.5"],
-                                                                  "error": None}
+    assert answers[("web-0.web.ns.svc.cluster.local", "A")] == {
+        "rcode": "NOERROR", "values": ["10.1.0.5"], "error": None}
     assert answers[("5.0.1.10.in-addr.arpa", "PTR")]["values"] == [
         "web-0.other.ns.svc.cluster.local", "web-0.web.ns.svc.cluster.local"]
     assert answers[("_http._tcp.web.ns.svc.cluster.local", "SRV")]["values"] == ["web-0.web.ns.svc.cluster.local:8080"]
@@ -196,7 +196,7 @@ def test_stream_merges_both_watches_and_relists_after_410():
     seen = []
     stream = client.stream("ns", "web", "app=web", {"Pod": "5", "StatefulSet": "9"}, time.monotonic() + 1.0)
     for batch in stream:
-        seen.extend((kind, kind_type, item["metadata"]["name"]) for kind, kind_type, item, _ in batch)
+        seen.extend((kind, kind_type, item["metadata"]["name"]) for kind, kind_type, item, _when in batch)
         if len(seen) >= 4:
             break
     stream.close()

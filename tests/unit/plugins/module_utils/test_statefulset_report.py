@@ -39,8 +39,8 @@ def test_junit_has_a_suite_per_selected_check_and_a_case_per_pod(shot):
     result = evaluate(params(expected_volumes={"0": "pv001", "1": "pv002", "2": "pv004"}), shot)
     root = ElementTree.fromstring(junit_xml(result, 1.5))
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == ["default/myapp order", "default/myapp completion",
-                                              "default/myapp storage"]
+    names = ["default/myapp order", "default/myapp completion", "default/myapp storage"]
+    assert [s.get("name") for s in suites] == names
     assert [c.get("name") for c in suites[0].findall("testcase")] == ["myapp", "myapp-0", "myapp-1", "myapp-2"]
     assert root.get("tests") == "12" and root.get("failures") == "1"
     storage = suites[2]

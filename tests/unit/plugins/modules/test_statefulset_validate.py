@@ -54,8 +54,7 @@ class FakeCluster:
 
     def stream(self, namespace, name, selector, versions, deadline, wake=None):
         self.calls.append("stream")
-        for batch in self.batches:
-            yield batch
+        yield from self.batches
 
 
 class FakeProbe:
