@@ -75,8 +75,8 @@ def tutorial(lab):
     lab.kubectl("create", "namespace", NAMESPACE)
     recorder = PodRecorder(lab.kubeconfig, NAMESPACE).start()
     try:
-        lab.kubectl("apply", "-f", str(FILES / "statefulset-pv.yml"))
-        lab.kubectl("apply", "-n", NAMESPACE, "-f", str(FILES / "statefulset-service.yml"))
+        lab.kubectl("apply", "-f", str(FILES / "pv"))
+        lab.kubectl("apply", "-n", NAMESPACE, "-f", str(FILES / "service"))
         assert recorder.wait_for(lambda: recorder.first_ready("myapp-2") is not None, timeout=90), \
             "myapp-2 never turned Ready: %r" % recorder.events
         yield recorder
