@@ -92,13 +92,14 @@ def describe_instance(pid_text, argv, config):
     if pid_text is None:
         info["why"] = "no pid file"
         return info
-    info["pid"] = parse_pid(pid_text)
-    if info["pid"] is None:
+    pid = parse_pid(pid_text)
+    info["pid"] = pid
+    if pid is None:
         info["why"] = "the pid file holds no pid"
     elif argv is None:
-        info["why"] = "pid %d is not running" % info["pid"]
+        info["why"] = "pid %s is not running" % pid
     elif not is_our_daemon(argv, config):
-        info["why"] = "pid %d is not ganesha.nfsd -f %s (%s)" % (info["pid"], config, " ".join(argv))
+        info["why"] = "pid %s is not ganesha.nfsd -f %s (%s)" % (pid, config, " ".join(argv))
     else:
         info["running"] = True
     return info

@@ -22,14 +22,16 @@ description:
     RV(unverified) instead of as a problem.
   - Read-only; it never fails because of a mismatch, it reports it in RV(problems) (see RV(matches)).
 author:
-  - stateful.nfs maintainers
+  - stateful.nfs maintainers (@stateful-nfs)
 extends_documentation_fragment:
   - stateful.nfs.nfs_exported
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Only reads; runs the same in check mode.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode).
     support: none
 requirements:
   - C(exportfs) (nfs-kernel-server / nfs-utils) for the kernel backend.

@@ -22,11 +22,13 @@ description:
     needs O(allow_no_root_squash); both print a warning when allowed.
   - The error message names the export and the field. The module does no I/O and changes nothing.
 author:
-  - stateful.nfs maintainers
+  - stateful.nfs maintainers (@stateful-nfs)
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode).
     support: none
 options:
   exports:

@@ -22,12 +22,14 @@ description:
   - After a start the module waits until Ganesha listens on O(bind_address):O(port) and fails with the end
     of the log file when it does not.
 author:
-  - stateful.nfs maintainers
+  - stateful.nfs maintainers (@stateful-nfs)
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Reports what it would do and does nothing.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode).
     support: none
 options:
   state:

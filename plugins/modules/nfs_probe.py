@@ -22,14 +22,16 @@ description:
   - Never reports C(changed). The marker file O(marker) stays in the export root unless O(cleanup_local) removes
     it through the server's local path.
 author:
-  - stateful.nfs maintainers
+  - stateful.nfs maintainers (@stateful-nfs)
 extends_documentation_fragment:
   - stateful.nfs.nfs_exported
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Does the read-only listing instead of the write probe.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode).
     support: none
 requirements:
   - C(nfs-cp), C(nfs-cat), C(nfs-ls) (Debian and EPEL package libnfs-utils).

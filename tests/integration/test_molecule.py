@@ -76,6 +76,14 @@ def test_discovery_finds_only_directories_with_molecule_yml(tmp_path):
         selected(["a", "b"], "c")
 
 
+def test_failure_excerpt_keeps_the_failed_task():
+    output = "\n".join(["TASK [ok]", "ok: [h]"] * 50 + ["TASK [bad]", "fatal: [h]: FAILED! => {}", "detail"]
+                       + ["noise"] * 2000)
+    excerpt = failure_excerpt(output, tail=20)
+    assert "fatal: [h]: FAILED!" in excerpt and "detail" in excerpt and "TASK [bad]" in excerpt
+    assert excerpt.endswith("noise")
+
+
 @pytest.mark.molecule
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_molecule_scenario(scenario):
@@ -84,4 +92,17 @@ def test_molecule_scenario(scenario):
         cwd=REPO, env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         universal_newlines=True, timeout=TIMEOUT, check=False)
     assert proc.returncode == 0, "molecule test -s %s exited %d:\n%s" % (scenario, proc.returncode,
-                                                                         proc.stdout[-12000:])
+                                                                         failure_excerpt(proc.stdout))
+
+
+def failure_excerpt(output, context=40, tail=8000, last=3):
+    """The last ``last`` failed tasks (each with the lines that follow it) and the end of the output.
+
+    Only the last ones: a scenario may provoke and rescue failures on purpose before the one that counts.
+    """
+    lines = output.splitlines()
+    starts = [index for index, line in enumerate(lines) if "fatal:" in line or "[ERROR]" in line][-last:]
+    picked = []
+    for index in starts:
+        picked.extend(lines[max(0, index - 3):index + context] + ["..."])
+    return "\n".join(picked) + "\n--- end of output ---\n" + output[-tail:]
