@@ -20,6 +20,7 @@ import queue
 import random
 import select
 import socket
+import struct
 import threading
 import time
 
@@ -257,7 +258,16 @@ class DnsProbe:
         addresses (A/AAAA), names without the final dot (PTR), ``target:port`` (SRV)."""
         return self.resolve([(qname, rdtype)])[(qname.rstrip(".").lower(), rdtype)]
 
-    def _ask_tcp(self, query, wanted):
+    @staticmethod
+    def _query_wire(qname, wanted, ident):
+        """The wire form of a recursive query (RFC 1035 4.1): header, one question. Built by hand,
+        as building a dnspython Message costs more than the rest of a question's round trip."""
+        labels = b"".join(struct.pack("!B", len(label)) + label
+                          for label in qname.encode("ascii").split(b".") if label)
+        return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + labels + b"\x00" + struct.pack("!HH", wanted, 1)
+
+    def _ask_tcp(self, qname, wanted):
+        query = dns.message.make_query(qname, wanted)
         try:
             return self._values(dns.query.tcp(query, self.server, timeout=self.timeout, port=self.port), wanted)
         except dns.exception.Timeout:
@@ -289,17 +299,16 @@ class DnsProbe:
             now = time.monotonic()
             while todo and len(flying) < self.window:
                 key, attempt = todo.popleft()
-                query = dns.message.make_query(key[0], key[1])
                 while next_id in flying:
                     next_id = (next_id + 1) & 0xFFFF
-                query.id = next_id
-                next_id = (next_id + 1) & 0xFFFF
+                ident, next_id = next_id, (next_id + 1) & 0xFFFF
+                wanted = dns.rdatatype.from_text(key[1])
                 try:
-                    sock.send(query.to_wire())
-                except OSError as exc:
+                    sock.send(self._query_wire(key[0], wanted, ident))
+                except (OSError, UnicodeError, struct.error) as exc:
                     answers[key] = {"rcode": "ERROR", "values": [], "error": str(exc)}
                     continue
-                flying[query.id] = (key, attempt, query, dns.rdatatype.from_text(key[1]), now + self.timeout)
+                flying[ident] = (key, attempt, None, wanted, now + self.timeout)
             if not flying:
                 continue
             wait = max(0.0, min(entry[4] for entry in flying.values()) - time.monotonic())
@@ -331,11 +340,13 @@ class DnsProbe:
             except dns.exception.DNSException:
                 continue
             entry = flying.get(reply.id)
-            if entry is None or not entry[2].is_response(reply):
+            if entry is None or not reply.flags & dns.flags.QR or len(reply.question) != 1 \
+                    or reply.question[0].rdtype != entry[3] \
+                    or reply.question[0].name.to_text(omit_final_dot=True).lower() != entry[0][0]:
                 continue
             del flying[reply.id]
-            key, _attempt, query, wanted = entry[:4]
+            key, wanted = entry[0], entry[3]
             if reply.flags & dns.flags.TC:
-                answers[key] = self._ask_tcp(query, wanted)
+                answers[key] = self._ask_tcp(key[0], wanted)
             else:
                 answers[key] = self._values(reply, wanted)

@@ -14,6 +14,7 @@ import threading
 import time
 
 import dns.message
+import dns.rdatatype
 import dns.rcode
 import dns.rrset
 import pytest
@@ -226,3 +227,12 @@ def test_probe_pipeline_window_answers_every_question(tiny_dns):
     assert answers[("web-0.web.ns.svc.cluster.local", "A")]["values"] == ["10.1.0.5"]
     assert all(answers[(n, "A")]["rcode"] == "NXDOMAIN" for n in names[1:])
     assert len(tiny_dns.asked) == 40  # the duplicate question is asked once
+
+
+@pytest.mark.parametrize("qname,rdtype", [("web-0.web.ns.svc.cluster.local", "A"), ("5.0.1.10.in-addr.arpa", "PTR"),
+                                          ("_http._tcp.web.ns.svc.cluster.local", "SRV")])
+def test_hand_built_query_is_what_dnspython_builds(qname, rdtype):
+    reference = dns.message.make_query(qname, rdtype)
+    reference.id = 4242
+    wanted = dns.rdatatype.from_text(rdtype)
+    assert DnsProbe._query_wire(qname, wanted, 4242) == reference.to_wire()
