@@ -17,11 +17,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help setup demo test lint sanity units integration lab-up lab-down changelog clean
+.PHONY: help setup demo test lint sanity units integration bench lab-up lab-down changelog clean
 
 help:
 	@echo "make demo   - set up, start the lab, run the tutorial (playbooks/site.yml) and print the report"
 	@echo "make test   - set up, then ansible-lint, ansible-test sanity, unit, integration and Molecule tests"
+	@echo "make bench  - benchmarks on the lab (bench/results/latest.md)"
+	@echo "make lab-up / make lab-down - start / stop the lab alone"
 
 setup: $(VENV)/.installed $(COLLECTION_LINK)
 
@@ -42,7 +44,10 @@ lab-down: setup
 	$(BIN)/ansible-playbook playbooks/lab_down.yml
 
 demo: setup lab-up
-	$(BIN)/ansible-playbook -i inventory/lab playbooks/site.yml
+	$(BIN)/ansible-playbook -i inventory/lab playbooks/demo.yml
+
+bench: setup lab-up
+	$(BIN)/python bench/run.py
 
 lint: setup
 	$(BIN)/ansible-lint
