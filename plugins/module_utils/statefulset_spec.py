@@ -913,10 +913,19 @@ def _norm_selector(selector):
     }
 
 
-def _describe(value):
+def _plain(value):
+    """``value`` with quantities (``Decimal``) as strings, fit for a task result."""
     if isinstance(value, Decimal):
         return str(value)
-    return repr(value)
+    if isinstance(value, dict):
+        return dict((k, _plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _describe(value):
+    return repr(_plain(value))
 
 
 def immutable_changes(desired_statefulset, live_statefulset, desired_service=None, live_service=None):
@@ -931,8 +940,8 @@ def immutable_changes(desired_statefulset, live_statefulset, desired_service=Non
     def add(field, live, desired, detail=""):
         changes.append({
             "field": field,
-            "live": live,
-            "desired": desired,
+            "live": _plain(live),
+            "desired": _plain(desired),
             "message": "%s cannot be changed on an existing object (live %s, desired %s)%s"
             % (field, _describe(live), _describe(desired), detail),
         })

@@ -63,7 +63,7 @@ options:
   client_address:
     description:
       - Address this host's NFS requests come from. Exports whose clients certainly do not admit it (IP
-        addresses and networks that do not contain it) are skipped and listed in RV(skipped) instead of
+        addresses and networks that do not contain it) are not probed and listed in RV(not_probed) instead of
         failing. Leave unset to probe every export.
     type: str
   timeout:
@@ -91,7 +91,7 @@ mode:
   returned: always
   type: str
   sample: write
-results:
+probes:
   description: One entry per probed export.
   returned: always
   type: list
@@ -103,7 +103,7 @@ results:
       error: ""
       hint: ""
       mode: write
-skipped:
+not_probed:
   description: Exports not probed because their clients do not admit O(client_address).
   returned: always
   type: list
@@ -179,27 +179,27 @@ def main():
         module.fail_json(msg=str(exc))
     write = params["write"] and not module.check_mode
     nfs = Libnfs(module, params["timeout"])
-    results, skipped, failures = [], [], []
+    probes, not_probed, failures = [], [], []
     for export in params["exports"]:
         if params["client_address"]:
             verdicts = [client_allows(h, params["client_address"]) for h in export["clients"]]
             if verdicts and all(v is False for v in verdicts):
-                skipped.append("%s: clients %s do not include %s" % (export["name"], ", ".join(export["clients"]),
+                not_probed.append("%s: clients %s do not include %s" % (export["name"], ", ".join(export["clients"]),
                                                                     params["client_address"]))
                 continue
         export_write = write and not export["read_only"]
         url, ok, error = probe_one(module, nfs, export, export_write)
         hint = "" if ok else explain_failure(error, nfs.listening(export["server"], export["port"]))
-        results.append({"name": export["name"], "url": url, "ok": ok, "error": error, "hint": hint,
+        probes.append({"name": export["name"], "url": url, "ok": ok, "error": error, "hint": hint,
                         "mode": "write" if export_write else "read"})
         if not ok:
             failures.append("export %r (%s): %s [%s]" % (export["name"], url, hint, error))
     mode = "write" if write else "read"
     if failures:
         module.fail_json(msg="NFS %s probe failed for %d of %d export(s): %s"
-                         % (mode, len(failures), len(results), "; ".join(failures)),
-                         mode=mode, results=results, skipped=skipped)
-    module.exit_json(changed=False, mode=mode, results=results, skipped=skipped)
+                         % (mode, len(failures), len(probes), "; ".join(failures)),
+                         mode=mode, probes=probes, not_probed=not_probed)
+    module.exit_json(changed=False, mode=mode, probes=probes, not_probed=not_probed)
 
 
 if __name__ == "__main__":

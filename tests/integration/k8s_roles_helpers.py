@@ -116,20 +116,29 @@ class Kube(object):
             time.sleep(interval)
 
     def watch_pods(self, namespace, selector):
-        """Start ``kubectl get pods --watch``; stop it with ``stop_watch`` to get the events."""
+        """Start ``kubectl get pods --watch`` (output to a file, never a full pipe); ``stop_watch`` ends it."""
         args = [self.kubectl, "--kubeconfig", self.kubeconfig, "get", "pods", "-n", namespace, "-l", selector,
                 "--watch", "--output-watch-events", "-o", "json"]
-        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sink = tempfile.TemporaryFile(mode="w+")
+        proc = subprocess.Popen(args, stdout=sink, stderr=subprocess.DEVNULL, text=True)
+        proc.sink = sink
+        return proc
 
     @staticmethod
     def stop_watch(proc):
+        """Stop the watch; return its events (``{"type", "object"}``) in the order kubectl printed them."""
         proc.terminate()
-        out, _err = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        proc.sink.seek(0)
+        out = proc.sink.read().strip()
+        proc.sink.close()
         decoder = json.JSONDecoder()
         events, index = [], 0
-        out = out.strip()
         while index < len(out):
-            obj, end = decoder.raw_decode(out, index)
+            try:
+                obj, end = decoder.raw_decode(out, index)
+            except ValueError:
+                break  # the document kubectl was writing when it was stopped
             events.append(obj)
             index = end
             while index < len(out) and out[index].isspace():

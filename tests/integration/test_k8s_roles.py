@@ -396,5 +396,5 @@ def test_service_that_is_not_headless_is_refused(stacks, kube):
     kube.run("create", "namespace", stack.namespace)
     kube.run("create", "service", "clusterip", "statefulset-headless", "--tcp=80:80", "-n", stack.namespace)
     before = stack.snapshot()
-    refused(stack.deploy(), "service.spec.clusterIP cannot be changed", "not headless")
+    refused(stack.deploy(it_deploy_volumes=False), "service.spec.clusterIP cannot be changed", "not headless")
     assert stack.snapshot() == before and stack.statefulset() is None

@@ -436,6 +436,7 @@ def test_immutable_changes_detected(overrides, field):
     changes = spec.immutable_changes(sts(**overrides)["statefulset"], live)
     assert [c["field"] for c in changes] == [field]
     assert field in changes[0]["message"] and "cannot be changed" in changes[0]["message"]
+    assert "Decimal" not in repr(changes), "quantities must leave as plain strings (task results)"
 
 
 def test_live_service_not_headless_is_an_immutable_change():

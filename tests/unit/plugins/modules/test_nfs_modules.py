@@ -152,7 +152,7 @@ def test_probe_writes_reads_back_and_never_reports_changed(run_module, fake_nfs)
     out = run_module(nfs_probe, {"exports": [exported(), exported("ro", read_only=True, path="/srv/nfs/ro")]})
     assert not out.failed, out.result["msg"]
     assert out.result["changed"] is False
-    assert [(r["name"], r["mode"], r["ok"]) for r in out.result["results"]] == [("v1", "write", True),
+    assert [(r["name"], r["mode"], r["ok"]) for r in out.result["probes"]] == [("v1", "write", True),
                                                                                ("ro", "read", True)]
     assert list(fake.files) == ["nfs://127.0.0.1/srv/nfs/v1/.stateful-nfs-probe"]
     assert fake.files[list(fake.files)[0]].startswith("stateful.nfs probe ")
@@ -189,7 +189,7 @@ def test_probe_skips_exports_that_do_not_admit_this_host(run_module, fake_nfs):
     fake = fake_nfs()
     out = run_module(nfs_probe, {"exports": [exported(clients=["10.99.0.0/16"])], "client_address": "127.0.0.1"})
     assert not out.failed
-    assert out.result["skipped"] == ["v1: clients 10.99.0.0/16 do not include 127.0.0.1"]
+    assert out.result["not_probed"] == ["v1: clients 10.99.0.0/16 do not include 127.0.0.1"]
     assert fake.calls == []
 
 
