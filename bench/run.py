@@ -1,0 +1,376 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The project's benchmarks, in one command (``make bench``), on the lab.
+
+Every ratio is measured in the same run as its anchor, so a slower or busier machine
+moves both sides:
+
+1. ``site``: ``playbooks/site.yml -i inventory/lab`` converged once, then re-run
+   (``--rounds`` times): every re-run must report changed=0; the median wall time is
+   compared with the target (<= 15 s). Anchor: an ad hoc ``ansible -m ping`` (Ansible's
+   own start-up on this machine). The tutorial runs in a namespace, volume set and
+   storage class of the benchmark's own, so nothing else on the lab is touched.
+2. ``pv100``: 100 PersistentVolumes created through the ``nfs_volumes`` role
+   (``bench/volumes.yml``, one ``kubernetes.core.k8s`` call) against ``kubectl apply -f``
+   of the same 100 objects (the role's own rendering, renamed). Both sides start from
+   nothing each round and alternate who goes first; the idempotent re-apply is timed
+   too. Target: role <= 2x kubectl.
+3. ``validator``: the figures of issue 6, by ``bench/validator/bench.py``'s own
+   functions (finished 100-replica StatefulSet vs ``kubectl rollout status`` + ``dig``,
+   verdict latency after the last Ready, 1,000 pods).
+
+Results: ``bench/results/latest.json`` and ``bench/results/latest.md`` (a partial run,
+``--only``, keeps the other sections of the previous results). Everything created is
+labelled ``bench.stateful.nfs/run=<id>`` (PVs) or lives in ``bench-*`` namespaces and is
+removed at the end, also after a failure (``--keep`` leaves it).
+
+usage: .venv/bin/python bench/run.py [--only site,pv100,validator] [--rounds N]
+                                     [--validator-rounds N] [--validator-only validate100,watch,mass]
+                                     [--keep] [--strict (exit 1 when a target is missed)]
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+RESULTS = os.path.join(HERE, "results")
+RUN_LABEL = "bench.stateful.nfs/run"
+SET_LABEL = "stateful.nfs/volume-set"
+SITE_TARGET_S = 15.0
+PV_TARGET_RATIO = 2.0
+PV_COUNT = 100
+
+
+def _load_validator_bench():
+    """bench/validator/bench.py (the validator's benchmarks and the lab helpers they use)."""
+    spec = importlib.util.spec_from_file_location("validator_bench", os.path.join(HERE, "validator", "bench.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+vb = _load_validator_bench()
+kubectl, stats = vb.kubectl, vb._stats
+
+
+# --------------------------------------------------------------------------- running things
+
+def run_playbook(playbook, extra_vars, inventory=None):
+    """Run a playbook of this repository (JSON callback): seconds, rc, per-host stats, failure messages."""
+    cmd = [os.path.join(vb.BIN, "ansible-playbook"), os.path.join(REPO, playbook), "-e", json.dumps(extra_vars)]
+    if inventory:
+        cmd += ["-i", os.path.join(REPO, inventory)]
+    started = time.monotonic()
+    proc = subprocess.run(cmd, cwd=REPO, env=vb.env(), capture_output=True, text=True, timeout=1800, check=False)
+    elapsed = time.monotonic() - started
+    try:
+        data = json.loads(proc.stdout[proc.stdout.index("{"):])
+    except ValueError:
+        data = {}
+    host_stats = data.get("stats", {})
+    failures = [str(result.get("msg")) for play in data.get("plays", []) for task in play.get("tasks", [])
+                for result in task.get("hosts", {}).values() if result.get("failed") or result.get("unreachable")]
+    run = {"seconds": elapsed, "rc": proc.returncode, "stats": host_stats, "failures": failures,
+           "changed": sum(h.get("changed", 0) for h in host_stats.values())}
+    if proc.returncode != 0:
+        raise RuntimeError("%s failed (rc %d): %s\n%s" % (playbook, proc.returncode, failures or "",
+                                                          (proc.stdout + proc.stderr)[-3000:]))
+    return run
+
+
+def timed(cmd, stdin=None):
+    started = time.monotonic()
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=vb.env(), timeout=600, check=False)
+    elapsed = time.monotonic() - started
+    if proc.returncode != 0:
+        raise RuntimeError("%s failed (rc %d): %s" % (" ".join(cmd[:4]), proc.returncode, proc.stderr[-2000:]))
+    return elapsed, proc.stdout
+
+
+def ansible_anchor():
+    """Ansible's own start-up here: an ad hoc ping of localhost."""
+    return timed([os.path.join(vb.BIN, "ansible"), "localhost", "-c", "local", "-i", "localhost,", "-m",
+                  "ansible.builtin.ping"])[0]
+
+
+def delete_pvs(selector, timeout=120):
+    """Delete PersistentVolumes without waiting for each in turn, then until all are gone."""
+    kubectl("delete", "pv", "-l", selector, "--ignore-not-found", "--wait=false", check=False)
+    deadline = time.monotonic() + timeout
+    while kubectl("get", "pv", "-l", selector, "-o", "name", check=False).strip():
+        if time.monotonic() > deadline:
+            raise RuntimeError("PersistentVolumes %s still there after %d s" % (selector, timeout))
+        time.sleep(0.5)
+
+
+# --------------------------------------------------------------------------- site.yml re-run
+
+def site_vars(run_id):
+    name = "bench-site-%s" % run_id
+    return name, {
+        "stateful_nfs_kubeconfig": vb.KUBECONFIG,
+        "nfs_volumes_set": name,
+        "nfs_volumes_name_prefix": name + "-pv",
+        "nfs_volumes_storage_class_name": name,
+        "nfs_volumes_labels": {RUN_LABEL: run_id},
+        "statefulset_namespace": name,
+        "statefulset_create_namespace": True,
+        "statefulset_volume_claim_templates": [{
+            "name": "myappdata", "mount_path": "/usr/share/nginx/html", "storage": "1Gi",
+            "access_modes": ["ReadWriteOnce"], "storage_class_name": name}],
+    }
+
+
+def bench_site(rounds, run_id):
+    _name, extra = site_vars(run_id)
+    converge = run_playbook("playbooks/site.yml", extra, inventory="inventory/lab")
+    reruns, anchors = [], []
+    for _round in range(rounds):
+        reruns.append(run_playbook("playbooks/site.yml", extra, inventory="inventory/lab"))
+        anchors.append(ansible_anchor())
+    changed = [r["changed"] for r in reruns]
+    median = statistics.median(r["seconds"] for r in reruns)
+    return {"converge_s": round(converge["seconds"], 3), "converge_changed": converge["changed"],
+            "rerun_s": stats([r["seconds"] for r in reruns]), "rerun_changed": changed,
+            "anchor_ansible_ping_s": stats(anchors),
+            "rerun_over_anchor": round(median / statistics.median(anchors), 2),
+            "target_s": SITE_TARGET_S, "passed": all(c == 0 for c in changed) and median <= SITE_TARGET_S}
+
+
+def cleanup_site(run_id):
+    name, _extra = site_vars(run_id)
+    kubectl("delete", "namespace", name, "--ignore-not-found", "--wait=false", check=False)
+    kubectl("delete", "pv", "-l", "%s=%s" % (SET_LABEL, name), "--ignore-not-found", "--wait=false", check=False)
+
+
+# --------------------------------------------------------------------------- 100 PVs: role vs kubectl apply
+
+def pv_role_vars(run_id, tag):
+    volume_set = "bench-pv100-%s-%s" % (run_id, tag)
+    return volume_set, {
+        "stateful_nfs_kubeconfig": vb.KUBECONFIG,
+        "nfs_volumes_list": [{"server": "127.0.0.1", "path": "/bench/pv100/%03d" % i}
+                             for i in range(1, PV_COUNT + 1)],
+        "nfs_volumes_name_prefix": volume_set + "-",
+        "nfs_volumes_set": volume_set,
+        "nfs_volumes_storage_class_name": "bench-pv100-%s" % run_id,  # no claim anywhere can take them
+        "nfs_volumes_labels": {RUN_LABEL: run_id},
+    }
+
+
+def kubectl_manifest(template, run_id, tag):
+    """The role's 100 PersistentVolumes as a kubectl List, renamed into the volume set ``tag``."""
+    source_set = template[0]["metadata"]["labels"][SET_LABEL]
+    volume_set = "bench-pv100-%s-%s" % (run_id, tag)
+    items = []
+    for pv in template:
+        labels = dict(pv["metadata"]["labels"], **{SET_LABEL: volume_set})
+        items.append({"apiVersion": "v1", "kind": "PersistentVolume",
+                      "metadata": {"name": pv["metadata"]["name"].replace(source_set, volume_set, 1),
+                                   "labels": labels},
+                      "spec": pv["spec"]})
+    return {"apiVersion": "v1", "kind": "List", "items": items}
+
+
+def bench_pv100(rounds, run_id):
+    selector = "%s=%s" % (RUN_LABEL, run_id)
+    # Warm-up (not counted): caches on both sides, and the role's rendering to copy for kubectl.
+    warm_set, warm = pv_role_vars(run_id, "warm")
+    run_playbook("bench/volumes.yml", warm)
+    template = json.loads(kubectl("get", "pv", "-l", "%s=%s" % (SET_LABEL, warm_set), "-o", "json"))["items"]
+    if len(template) != PV_COUNT:
+        raise RuntimeError("the role created %d PersistentVolumes, expected %d" % (len(template), PV_COUNT))
+    template.sort(key=lambda pv: pv["metadata"]["name"])
+    with tempfile.TemporaryDirectory(prefix="bench-pv100-") as tmp:
+        warm_file = os.path.join(tmp, "warm.json")
+        with open(warm_file, "w") as handle:
+            json.dump(kubectl_manifest(template, run_id, "kwarm"), handle)
+        timed([vb.KUBECTL, "--kubeconfig", vb.KUBECONFIG, "apply", "-f", warm_file])
+        delete_pvs(selector)
+
+        role_create, role_again, kube_create, kube_again, changed_again = [], [], [], [], []
+        for index in range(rounds):
+            manifest = os.path.join(tmp, "round%d.json" % index)
+            with open(manifest, "w") as handle:
+                json.dump(kubectl_manifest(template, run_id, "k%d" % index), handle)
+            _set, role = pv_role_vars(run_id, "r%d" % index)
+            apply_cmd = [vb.KUBECTL, "--kubeconfig", vb.KUBECONFIG, "apply", "-f", manifest]
+
+            def role_side():
+                first = run_playbook("bench/volumes.yml", role)
+                if first["changed"] == 0:
+                    raise RuntimeError("the role created nothing")
+                second = run_playbook("bench/volumes.yml", role)
+                role_create.append(first["seconds"])
+                role_again.append(second["seconds"])
+                changed_again.append(second["changed"])
+
+            def kubectl_side():
+                kube_create.append(timed(apply_cmd)[0])
+                kube_again.append(timed(apply_cmd)[0])
+
+            for side in ((role_side, kubectl_side) if index % 2 == 0 else (kubectl_side, role_side)):
+                side()
+            count = len(kubectl("get", "pv", "-l", selector, "-o", "name").split())
+            if count != 2 * PV_COUNT:
+                raise RuntimeError("round %d: %d PersistentVolumes, expected %d" % (index + 1, count, 2 * PV_COUNT))
+            delete_pvs(selector)
+    return {"volumes": PV_COUNT, "rounds": rounds,
+            "role_create_s": stats(role_create), "kubectl_apply_create_s": stats(kube_create),
+            "role_reapply_s": stats(role_again), "kubectl_apply_reapply_s": stats(kube_again),
+            "role_reapply_changed": changed_again,
+            "ratio_create": round(statistics.median(role_create) / statistics.median(kube_create), 3),
+            "ratio_reapply": round(statistics.median(role_again) / statistics.median(kube_again), 3),
+            "target_ratio": PV_TARGET_RATIO,
+            "passed": (statistics.median(role_create) / statistics.median(kube_create) <= PV_TARGET_RATIO
+                       and all(c == 0 for c in changed_again))}
+
+
+# --------------------------------------------------------------------------- the validator's figures
+
+VALIDATOR_PARTS = ("validate100", "watch", "mass")
+
+
+def bench_validator(rounds, parts):
+    out = {}
+    if "validate100" in parts:
+        out["validate100"] = vb.bench_validate100(rounds)
+        out["validate100"]["passed"] = out["validate100"]["ratio_ansible"] <= out["validate100"]["target_ratio"]
+    if "watch" in parts:
+        out["watch"] = vb.bench_watch(max(3, rounds))
+        out["watch"]["passed"] = (out["watch"]["median"]["validator_verdict_after_last_ready_s"]
+                                  <= out["watch"]["target_verdict_after_last_ready_s"])
+    if "mass" in parts:
+        out["mass"] = vb.bench_mass(max(3, rounds))
+        out["mass"]["passed"] = (out["mass"]["module_process_s"]["median"] <= out["mass"]["target_s"]
+                                 and out["mass"]["peak_rss_mb"]["median"] <= out["mass"]["target_rss_mb"])
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+def _verdict(section):
+    return "pass" if section.get("passed") else "**miss**"
+
+
+def markdown(results):
+    m = results["machine"]
+    lines = ["# stateful.nfs benchmarks (latest run)", "",
+             "`make bench` (`bench/run.py`) on %s (%s, %d cores, load %s at the start), %s, commit %s."
+             % (m["host"], m["arch"], m["cores"], m["load_at_start"], results["when"], results["commit"]), "",
+             "| benchmark | stateful.nfs | anchor (same run) | ratio | target | verdict |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    s = results.get("site")
+    if s:
+        lines.append("| `site.yml` re-run on the lab, changed=%s | %.2f s median of %d | `ansible -m ping` %.2f s | "
+                     "%.1fx | <= %.0f s, changed=0 | %s |"
+                     % ("/".join(str(c) for c in s["rerun_changed"]), s["rerun_s"]["median"], s["rerun_s"]["runs"],
+                        s["anchor_ansible_ping_s"]["median"], s["rerun_over_anchor"], s["target_s"], _verdict(s)))
+    p = results.get("pv100")
+    if p:
+        lines.append("| %d PVs created: `nfs_volumes` role vs `kubectl apply -f` | %.2f s | %.2f s | %.2fx | <= %.0fx "
+                     "| %s |" % (p["volumes"], p["role_create_s"]["median"], p["kubectl_apply_create_s"]["median"],
+                                 p["ratio_create"], p["target_ratio"], _verdict(p)))
+        lines.append("| %d PVs re-applied (role changed=%s) | %.2f s | %.2f s | %.2fx | - | - |"
+                     % (p["volumes"], "/".join(str(c) for c in p["role_reapply_changed"]),
+                        p["role_reapply_s"]["median"], p["kubectl_apply_reapply_s"]["median"], p["ratio_reapply"]))
+    v = results.get("validator", {})
+    if v.get("validate100"):
+        x = v["validate100"]
+        lines.append("| validator, finished 100-replica StatefulSet (order+storage+A+PTR) | %.2f s via `ansible` "
+                     "(%.2f s module process) | rollout status + `dig` loop %.2f s | %.2fx | <= %.1fx | %s |"
+                     % (x["validator_ansible_s"]["median"], x["validator_module_process_s"]["median"],
+                        x["baseline_rollout_status_plus_dig_s"]["median"], x["ratio_ansible"], x["target_ratio"],
+                        _verdict(x)))
+    if v.get("watch"):
+        x = v["watch"]["median"]
+        lines.append("| validator verdict after the last pod Ready (watch) | %.3f s | k8s_info wait exits %.3f s | - "
+                     "| <= %.0f s | %s |" % (x["validator_verdict_after_last_ready_s"],
+                                             x["k8s_info_wait_exit_after_last_ready_s"],
+                                             v["watch"]["target_verdict_after_last_ready_s"], _verdict(v["watch"])))
+    if v.get("mass"):
+        x = v["mass"]
+        lines.append("| validator, %d pods, every check | %.2f s, %.0f MB peak | - | - | <= %.0f s, <= %d MB | %s |"
+                     % (x["replicas"], x["module_process_s"]["median"], x["peak_rss_mb"]["median"], x["target_s"],
+                        x["target_rss_mb"], _verdict(x)))
+    lines += ["", "Seconds are wall times of whole commands (Ansible start-up included), medians; the JSON next to "
+              "this file has min/max and every round. Method: docs/benchmarks.md."]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("--only", default="site,pv100,validator")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of site and pv100")
+    parser.add_argument("--validator-rounds", type=int, default=3)
+    parser.add_argument("--validator-only", default=",".join(VALIDATOR_PARTS))
+    parser.add_argument("--keep", action="store_true", help="leave the benchmark objects in place")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    opts = parser.parse_args()
+    if not os.path.exists(vb.KUBECONFIG):
+        sys.exit("the lab is not up (%s missing): make lab-up" % vb.KUBECONFIG)
+    wanted = opts.only.split(",")
+    unknown = set(wanted) - {"site", "pv100", "validator"} | set(opts.validator_only.split(",")) - set(VALIDATOR_PARTS)
+    if unknown:
+        sys.exit("unknown benchmark(s): %s" % ", ".join(sorted(unknown)))
+    os.makedirs(RESULTS, exist_ok=True)
+    path = os.path.join(RESULTS, "latest.json")
+    results = {}
+    if os.path.exists(path):  # a partial run (--only) keeps the other sections
+        with open(path) as handle:
+            results = json.load(handle)
+    run_id = uuid.uuid4().hex[:6]
+    results.update(when=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), run_id=run_id,
+                   commit=subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                         text=True, check=False).stdout.strip() or "unknown",
+                   machine={"host": platform.node(), "arch": platform.machine(), "cores": os.cpu_count(),
+                            "load_at_start": "%.1f/%.1f/%.1f" % os.getloadavg()})
+    started = time.monotonic()
+    try:
+        if "site" in wanted:
+            print(">>> site.yml: converge, then %d idempotent re-runs" % opts.rounds, flush=True)
+            results["site"] = bench_site(opts.rounds, run_id)
+            print(json.dumps(results["site"], indent=1), flush=True)
+        if "pv100" in wanted:
+            print(">>> %d PVs: nfs_volumes role vs kubectl apply -f, %d rounds" % (PV_COUNT, opts.rounds), flush=True)
+            results["pv100"] = bench_pv100(opts.rounds, run_id)
+            print(json.dumps(results["pv100"], indent=1), flush=True)
+        if "validator" in wanted:
+            print(">>> validator (bench/validator/bench.py): %s" % opts.validator_only, flush=True)
+            results.setdefault("validator", {}).update(
+                bench_validator(opts.validator_rounds, opts.validator_only.split(",")))
+            print(json.dumps(results["validator"], indent=1), flush=True)
+    finally:
+        if not opts.keep:
+            cleanup_site(run_id)
+            kubectl("delete", "pv", "-l", "%s=%s" % (RUN_LABEL, run_id), "--ignore-not-found", "--wait=false",
+                    check=False)
+            if "validator" in wanted:
+                vb.cleanup()
+    results["machine"]["load_at_end"] = "%.1f/%.1f/%.1f" % os.getloadavg()
+    results["seconds"] = round(time.monotonic() - started, 1)
+    with open(path, "w") as handle:
+        json.dump(results, handle, indent=1, sort_keys=True)
+    with open(os.path.join(RESULTS, "latest.md"), "w") as handle:
+        handle.write(markdown(results) + "\n")
+    print(markdown(results))
+    sections = [results.get(k) for k in ("site", "pv100")] + list(results.get("validator", {}).values())
+    missed = [s for s in sections if s and not s.get("passed")]
+    return 1 if opts.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
