@@ -98,8 +98,9 @@ def storage_lines(storage):
         modes = [_ACCESS_MODES.get(mode, mode) for mode in item.get("access_modes") or []]
         if modes:
             details.append(",".join(modes))
-        line = "  %-*s  %s -> %s  (%s)" % (width, item.get("pod") or "?", item.get("claim") or "?",
-                                         item.get("volume") or "no volume", ", ".join(details))
+        line = "  %-*s  %s -> %s  (%s)" % (
+            width, item.get("pod") or "?", item.get("claim") or "?", item.get("volume") or "no volume",
+            ", ".join(details))
         if item.get("reason"):
             line += ": %s" % item["reason"]
         lines.append(line)
@@ -144,8 +145,8 @@ def verdict_lines(result):
         if check and check.get("selected", True) and check.get("status") != "skipped":
             lines.append("  %-10s %-9s %s" % (name, check.get("status"), check.get("summary") or ""))
     for violation in result.get("violations") or []:
-        lines.append("  violation (%s, %s): %s" % (violation.get("check"), violation.get("pod") or "StatefulSet",
-                                                  violation.get("message")))
+        lines.append("  violation (%s, %s): %s" % (
+            violation.get("check"), violation.get("pod") or "StatefulSet", violation.get("message")))
     return lines
 
 

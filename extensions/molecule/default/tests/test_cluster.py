@@ -12,7 +12,7 @@ __metaclass__ = type
 import os
 import subprocess
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 INVENTORY = os.path.dirname(os.environ["MOLECULE_INVENTORY_FILE"])
 SCENARIO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
