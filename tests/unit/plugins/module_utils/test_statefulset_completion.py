@@ -9,21 +9,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import json
-import os
 
-import pytest
 
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_completion import rollout_status
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_objects import format_time, parse_time
 
-FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "statefulset", "tutorial-synthetic.json")
-
-
-@pytest.fixture
-def shot():
-    with open(FIXTURE) as stream:
-        return copy.deepcopy(json.load(stream))
 
 
 def _set_revision(pod, rev):

@@ -7,23 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
-import json
-import os
 
-import pytest
 
 from ansible_collections.stateful.nfs.plugins.module_utils.naming import reverse_pointer
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_dns import dns_plan, evaluate_dns
 
-FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "statefulset", "tutorial-synthetic.json")
 SVC = "statefulset-headless.default.svc.cluster.local"
-
-
-@pytest.fixture
-def shot():
-    with open(FIXTURE) as stream:
-        return copy.deepcopy(json.load(stream))
 
 
 def cluster_dns(shot, publish=None):

@@ -9,20 +9,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import json
-import os
 
 import pytest
 
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_order import audit_order, watch_order
 
-FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "statefulset", "tutorial-synthetic.json")
-
-
-@pytest.fixture
-def shot():
-    with open(FIXTURE) as stream:
-        return copy.deepcopy(json.load(stream))
 
 
 def _cond(pod, kind):

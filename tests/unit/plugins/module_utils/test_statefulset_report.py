@@ -7,17 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
-import json
-import os
 from xml.etree import ElementTree
 
-import pytest
 
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_report import junit_xml, svg_timeline
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_validator import evaluate
 
-FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "statefulset", "tutorial-synthetic.json")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -27,12 +22,6 @@ def params(**extra):
                 dns_server="127.0.0.1", dns_port=10053)
     base.update(extra)
     return base
-
-
-@pytest.fixture
-def shot():
-    with open(FIXTURE) as stream:
-        return copy.deepcopy(json.load(stream))
 
 
 def test_junit_has_a_suite_per_selected_check_and_a_case_per_pod(shot):

@@ -8,9 +8,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
-import json
-import os
 from decimal import Decimal
 
 import pytest
@@ -21,14 +18,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_storage i
     parse_quantity,
 )
 
-FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "statefulset", "tutorial-synthetic.json")
 PINNED = {"0": "pv001", "1": "pv002", "2": "pv003"}
-
-
-@pytest.fixture
-def shot():
-    with open(FIXTURE) as stream:
-        return copy.deepcopy(json.load(stream))
 
 
 def run(shot, expected=None):

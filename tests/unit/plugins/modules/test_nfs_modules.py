@@ -11,8 +11,6 @@ import os
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.stateful.nfs.plugins.modules import (
     nfs_exports_info,
@@ -24,39 +22,10 @@ from ansible_collections.stateful.nfs.plugins.modules import (
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "module_utils", "fixtures")
 
 
-class ModuleExit(Exception):
-    def __init__(self, failed, result):
-        super(ModuleExit, self).__init__(result.get("msg"))
-        self.failed = failed
-        self.result = result
-
-
 @pytest.fixture
-def run_module(monkeypatch):
-    warnings = []
-
-    def exit_json(self, **kwargs):
-        raise ModuleExit(False, kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs["msg"] = msg
-        raise ModuleExit(True, kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, msg: warnings.append(msg))
-
-    def _run(module, args, check_mode=False):
-        args = dict(args)
-        if check_mode:
-            args["_ansible_check_mode"] = True
-        del warnings[:]
-        with patch_module_args(args):
-            with pytest.raises(ModuleExit) as exc:
-                module.main()
-        exc.value.warnings = list(warnings)
-        return exc.value
-    return _run
+def run_module(run_main):
+    """The shared harness (conftest.py) under the name these tests use."""
+    return run_main
 
 
 TUTORIAL = [{"path": "/nfs-data/v%d" % i, "clients": [{"host": "*", "options": ["rw", "no_root_squash", "sync"]}]}

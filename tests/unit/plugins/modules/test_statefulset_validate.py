@@ -15,8 +15,6 @@ from xml.etree import ElementTree
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.stateful.nfs.plugins.module_utils import statefulset_validator
 from ansible_collections.stateful.nfs.plugins.module_utils.naming import reverse_pointer
@@ -183,36 +181,14 @@ def test_bad_options_name_the_field(change, message):
 
 # --------------------------------------------------------------------------- module main
 
-class ModuleExit(Exception):
-    def __init__(self, failed, result):
-        super(ModuleExit, self).__init__(result.get("msg"))
-        self.failed = failed
-        self.result = result
-
-
 @pytest.fixture
-def run_module(monkeypatch):
-    def exit_json(self, **kwargs):
-        raise ModuleExit(False, kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs["msg"] = msg
-        raise ModuleExit(True, kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-
+def run_module(monkeypatch, run_main):
+    """The shared harness (conftest.py) with the cluster and DNS stand-ins wired in."""
     def _run(args, cluster=None, probe=None, check_mode=False):
         monkeypatch.setattr(statefulset_validate, "get_api_client", lambda module: type("C", (), {"client": None})())
         monkeypatch.setattr(statefulset_validate, "StatefulSetClient", lambda dynamic: cluster)
         monkeypatch.setattr(statefulset_validate, "DnsProbe", lambda *a: probe)
-        args = dict(args)
-        if check_mode:
-            args["_ansible_check_mode"] = True
-        with patch_module_args(args):
-            with pytest.raises(ModuleExit) as exc:
-                statefulset_validate.main()
-        return exc.value
+        return run_main(statefulset_validate, args, check_mode=check_mode)
     return _run
 
 
