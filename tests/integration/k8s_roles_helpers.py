@@ -182,6 +182,7 @@ class Stack(object):
         self.suffix = suffix
         self.lab = lab
         self.runner = playbook_runner
+        self.markers = []
         self.kube = kube
         self.exports = exports
         self.namespace = "it-k8s-%s-%s" % (case, suffix)
@@ -254,7 +255,21 @@ class Stack(object):
         objects["namespace"] = namespace["metadata"]["uid"] if namespace else None
         return objects
 
+    def write_marker(self, pv, filename, content):
+        """Write ``filename`` through NFS into the export behind ``pv``; ``cleanup`` removes it again.
+
+        The lab's NFS server runs on this machine, so the file's local path is known from the export
+        facts (``pseudo`` -> ``path``): the test removes what it wrote, nothing else.
+        """
+        nfs_write(pv_nfs_url(pv, filename), content)
+        for export in self.exports:
+            if export.get("pseudo") == pv["spec"]["nfs"]["path"]:
+                self.markers.append(os.path.join(export["path"], filename))
+
     def cleanup(self):
+        for path in self.markers:
+            if os.path.isfile(path):
+                os.unlink(path)
         self.kube.run("delete", "namespace", self.namespace, "--ignore-not-found", "--wait=false", check=False)
         self.kube.run("delete", "pv", "-l", "%s=%s" % (VOLUME_SET_LABEL, self.volume_set), "--ignore-not-found",
                       "--wait=false", check=False)

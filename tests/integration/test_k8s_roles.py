@@ -24,7 +24,6 @@ from ansible_collections.stateful.nfs.tests.integration.k8s_roles_helpers import
     Kube,
     Stack,
     nfs_read,
-    nfs_write,
     pv_nfs_url,
     ready,
     run,
@@ -45,7 +44,8 @@ def kube(lab):
 def lab_exports(lab, playbook, tmp_path_factory):
     """The lab's nfs_server_exported facts (the nfs_server role run on the lab inventory)."""
     path = tmp_path_factory.mktemp("exports") / "exports.json"
-    outcome = run(playbook, HELPERS + "/exports.yml", {"it_exports_file": str(path)}, inventory=LAB_INVENTORY)
+    outcome = run(playbook, HELPERS + "/exports.yml", {"it_exports_file": str(path)}, inventory=LAB_INVENTORY,
+                  tags=["it-k8s-facts-only"])
     assert outcome.rc == 0, str(outcome)
     with open(str(path)) as stream:
         exports = json.load(stream)
@@ -206,7 +206,7 @@ def _write_markers(stack, ordinals):
         volume = binding[claim(ordinal)]
         filename = "%s-%s.marker" % (stack.namespace, claim(ordinal))
         content = "ordinal=%d claim=%s volume=%s nonce=%s\n" % (ordinal, claim(ordinal), volume, uuid.uuid4().hex)
-        nfs_write(pv_nfs_url(pvs[volume], filename), content)
+        stack.write_marker(pvs[volume], filename, content)
         markers[ordinal] = (filename, content, pv_nfs_url(pvs[volume], filename))
     return markers
 
