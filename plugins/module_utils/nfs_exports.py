@@ -424,8 +424,8 @@ def validate_exports(exports, backend="kernel", allow_world_clients=False, allow
         if backend == "kernel":
             ganesha["pseudo"] = path
         if ganesha["pseudo"] in pseudos:
-            _fail(where, "ganesha.pseudo", "%r is already the pseudo path of %s" % (ganesha["pseudo"],
-                                                                                 pseudos[ganesha["pseudo"]]))
+            _fail(where, "ganesha.pseudo", "%r is already the pseudo path of %s"
+                  % (ganesha["pseudo"], pseudos[ganesha["pseudo"]]))
         pseudos[ganesha["pseudo"]] = "nfs_server_exports[%d]" % index
         if backend == "ganesha":
             if ganesha["export_id"] in ids:

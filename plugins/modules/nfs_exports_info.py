@@ -175,6 +175,7 @@ class ServerReader(object):
             aliases[host] = sorted(names)
         return aliases
 
+
 def kernel_info(module, reader):
     exports = module.params["exports"]
     text = reader.exportfs()
@@ -208,9 +209,8 @@ def ganesha_info(module):
         url = nfs_url(server, "/", port=port)
         rc, out, err = nfs.run("nfs-ls", url)
         if rc != 0:
-            problems.append("cannot list the NFSv4 pseudo root %s: %s (%s)" % (url, explain_failure(
-                err + out, nfs.listening(server, port)),
-                                                                              (err or out).strip()))
+            reason = explain_failure(err + out, nfs.listening(server, port))
+            problems.append("cannot list the NFSv4 pseudo root %s: %s (%s)" % (url, reason, (err or out).strip()))
             continue
         names = parse_nfs_ls(out)
         listed.extend(names)

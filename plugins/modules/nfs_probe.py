@@ -184,14 +184,14 @@ def main():
         if params["client_address"]:
             verdicts = [client_allows(h, params["client_address"]) for h in export["clients"]]
             if verdicts and all(v is False for v in verdicts):
-                not_probed.append("%s: clients %s do not include %s" % (export["name"], ", ".join(export["clients"]),
-                                                                    params["client_address"]))
+                not_probed.append("%s: clients %s do not include %s"
+                                  % (export["name"], ", ".join(export["clients"]), params["client_address"]))
                 continue
         export_write = write and not export["read_only"]
         url, ok, error = probe_one(module, nfs, export, export_write)
         hint = "" if ok else explain_failure(error, nfs.listening(export["server"], export["port"]))
         probes.append({"name": export["name"], "url": url, "ok": ok, "error": error, "hint": hint,
-                        "mode": "write" if export_write else "read"})
+                       "mode": "write" if export_write else "read"})
         if not ok:
             failures.append("export %r (%s): %s [%s]" % (export["name"], url, hint, error))
     mode = "write" if write else "read"

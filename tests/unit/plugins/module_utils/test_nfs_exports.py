@@ -278,8 +278,8 @@ def _facts(exports, **kwargs):
 
 
 def test_tutorial_matches_its_real_exportfs_output():
-    expected = _facts([{"path": "/tmp/ktest/a", "clients": [{"host": "*", "options": ["rw", "no_root_squash",
-                                                                                        "sync"]}]}],
+    clients = [{"host": "*", "options": ["rw", "no_root_squash", "sync"]}]
+    expected = _facts([{"path": "/tmp/ktest/a", "clients": clients}],
                       allow_world_clients=True, allow_no_root_squash=True)
     result = compare_kernel_exports(expected, parse_exportfs_v(fixture("exportfs-v-tutorial.txt")))
     assert result["problems"] == []

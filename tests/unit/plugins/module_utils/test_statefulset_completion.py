@@ -15,7 +15,6 @@ from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_completio
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_objects import format_time, parse_time
 
 
-
 def _set_revision(pod, rev):
     pod["metadata"]["labels"]["controller-revision-hash"] = rev
 

@@ -8,7 +8,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-
 from ansible_collections.stateful.nfs.plugins.module_utils.naming import reverse_pointer
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_dns import dns_plan, evaluate_dns
 

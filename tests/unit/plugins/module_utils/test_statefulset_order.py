@@ -15,7 +15,6 @@ import pytest
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_order import audit_order, watch_order
 
 
-
 def _cond(pod, kind):
     return [c for c in pod["status"]["conditions"] if c["type"] == kind][0]
 
