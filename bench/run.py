@@ -33,6 +33,7 @@ usage: .venv/bin/python bench/run.py [--only site,pv100,validator] [--rounds N]
 from __future__ import absolute_import, division, print_function
 
 import argparse
+import datetime
 import importlib.util
 import json
 import os
@@ -52,6 +53,7 @@ SET_LABEL = "stateful.nfs/volume-set"
 SITE_TARGET_S = 15.0
 PV_TARGET_RATIO = 2.0
 PV_COUNT = 100
+PV_TASK = "stateful.nfs.nfs_volumes : Create or update the PersistentVolumes (one call)"
 
 
 def _load_validator_bench():
@@ -83,12 +85,36 @@ def run_playbook(playbook, extra_vars, inventory=None):
     host_stats = data.get("stats", {})
     failures = [str(result.get("msg")) for play in data.get("plays", []) for task in play.get("tasks", [])
                 for result in task.get("hosts", {}).values() if result.get("failed") or result.get("unreachable")]
+    tasks = [(task["task"]["name"], _seconds(task["task"].get("duration", {})))
+             for play in data.get("plays", []) for task in play.get("tasks", [])]
     run = {"seconds": elapsed, "rc": proc.returncode, "stats": host_stats, "failures": failures,
-           "changed": sum(h.get("changed", 0) for h in host_stats.values())}
+           "changed": sum(h.get("changed", 0) for h in host_stats.values()), "tasks": tasks}
     if proc.returncode != 0:
         raise RuntimeError("%s failed (rc %d): %s\n%s" % (playbook, proc.returncode, failures or "",
                                                           (proc.stdout + proc.stderr)[-3000:]))
     return run
+
+
+def _seconds(duration):
+    """Length of a JSON callback task ``duration`` ({start, end} in ISO 8601, UTC)."""
+    try:
+        start, end = (datetime.datetime.strptime(duration[k], "%Y-%m-%dT%H:%M:%S.%fZ") for k in ("start", "end"))
+    except (KeyError, ValueError):
+        return 0.0
+    return (end - start).total_seconds()
+
+
+def slowest(runs, count=8):
+    """The tasks that took longest (tasks of the same name added up within a run), median over ``runs``."""
+    per_task = {}
+    for run in runs:
+        totals = {}
+        for name, seconds in run["tasks"]:
+            totals[name] = totals.get(name, 0.0) + seconds
+        for name, seconds in totals.items():
+            per_task.setdefault(name, []).append(seconds)
+    ranked = sorted(((statistics.median(v), k) for k, v in per_task.items()), reverse=True)[:count]
+    return [{"task": name, "median_s": round(seconds, 2)} for seconds, name in ranked]
 
 
 def timed(cmd, stdin=None):
@@ -125,7 +151,6 @@ def site_vars(run_id):
         "nfs_volumes_set": name,
         "nfs_volumes_name_prefix": name + "-pv",
         "nfs_volumes_storage_class_name": name,
-        "nfs_volumes_labels": {RUN_LABEL: run_id},
         "statefulset_namespace": name,
         "statefulset_create_namespace": True,
         "statefulset_volume_claim_templates": [{
@@ -145,7 +170,8 @@ def bench_site(rounds, run_id):
     median = statistics.median(r["seconds"] for r in reruns)
     return {"converge_s": round(converge["seconds"], 3), "converge_changed": converge["changed"],
             "rerun_s": stats([r["seconds"] for r in reruns]), "rerun_changed": changed,
-            "anchor_ansible_ping_s": stats(anchors),
+            "anchor_ansible_ping_s": stats(anchors), "tasks": sum(len(r["tasks"]) for r in reruns[:1]),
+            "slowest_tasks": slowest(reruns),
             "rerun_over_anchor": round(median / statistics.median(anchors), 2),
             "target_s": SITE_TARGET_S, "passed": all(c == 0 for c in changed) and median <= SITE_TARGET_S}
 
@@ -201,7 +227,7 @@ def bench_pv100(rounds, run_id):
         timed([vb.KUBECTL, "--kubeconfig", vb.KUBECONFIG, "apply", "-f", warm_file])
         delete_pvs(selector)
 
-        role_create, role_again, kube_create, kube_again, changed_again = [], [], [], [], []
+        role_create, role_task, role_again, kube_create, kube_again, changed_again = [], [], [], [], [], []
         for index in range(rounds):
             manifest = os.path.join(tmp, "round%d.json" % index)
             with open(manifest, "w") as handle:
@@ -215,6 +241,7 @@ def bench_pv100(rounds, run_id):
                     raise RuntimeError("the role created nothing")
                 second = run_playbook("bench/volumes.yml", role)
                 role_create.append(first["seconds"])
+                role_task.append(sum(seconds for name, seconds in first["tasks"] if name == PV_TASK))
                 role_again.append(second["seconds"])
                 changed_again.append(second["changed"])
 
@@ -230,6 +257,8 @@ def bench_pv100(rounds, run_id):
             delete_pvs(selector)
     return {"volumes": PV_COUNT, "rounds": rounds,
             "role_create_s": stats(role_create), "kubectl_apply_create_s": stats(kube_create),
+            "role_apply_task_create_s": stats(role_task),
+            "ratio_apply_task_create": round(statistics.median(role_task) / statistics.median(kube_create), 3),
             "role_reapply_s": stats(role_again), "kubectl_apply_reapply_s": stats(kube_again),
             "role_reapply_changed": changed_again,
             "ratio_create": round(statistics.median(role_create) / statistics.median(kube_create), 3),
@@ -244,20 +273,19 @@ def bench_pv100(rounds, run_id):
 VALIDATOR_PARTS = ("validate100", "watch", "mass")
 
 
-def bench_validator(rounds, parts):
-    out = {}
+def bench_validator(rounds, parts, into):
+    """Run the validator's benchmarks in ``parts``, storing each in ``into`` as soon as it is done."""
     if "validate100" in parts:
-        out["validate100"] = vb.bench_validate100(rounds)
-        out["validate100"]["passed"] = out["validate100"]["ratio_ansible"] <= out["validate100"]["target_ratio"]
+        x = vb.bench_validate100(rounds)
+        into["validate100"] = dict(x, passed=x["ratio_ansible"] <= x["target_ratio"], when=_now())
     if "watch" in parts:
-        out["watch"] = vb.bench_watch(max(3, rounds))
-        out["watch"]["passed"] = (out["watch"]["median"]["validator_verdict_after_last_ready_s"]
-                                  <= out["watch"]["target_verdict_after_last_ready_s"])
+        x = vb.bench_watch(max(3, rounds))
+        into["watch"] = dict(x, passed=(x["median"]["validator_verdict_after_last_ready_s"]
+                                        <= x["target_verdict_after_last_ready_s"]), when=_now())
     if "mass" in parts:
-        out["mass"] = vb.bench_mass(max(3, rounds))
-        out["mass"]["passed"] = (out["mass"]["module_process_s"]["median"] <= out["mass"]["target_s"]
-                                 and out["mass"]["peak_rss_mb"]["median"] <= out["mass"]["target_rss_mb"])
-    return out
+        x = vb.bench_mass(max(3, rounds))
+        into["mass"] = dict(x, passed=(x["module_process_s"]["median"] <= x["target_s"]
+                                       and x["peak_rss_mb"]["median"] <= x["target_rss_mb"]), when=_now())
 
 
 # --------------------------------------------------------------------------- report
@@ -284,6 +312,9 @@ def markdown(results):
         lines.append("| %d PVs created: `nfs_volumes` role vs `kubectl apply -f` | %.2f s | %.2f s | %.2fx | <= %.0fx "
                      "| %s |" % (p["volumes"], p["role_create_s"]["median"], p["kubectl_apply_create_s"]["median"],
                                  p["ratio_create"], p["target_ratio"], _verdict(p)))
+        lines.append("| ... of which the role's one `kubernetes.core.k8s` task | %.2f s | %.2f s | %.2fx | - | - |"
+                     % (p["role_apply_task_create_s"]["median"], p["kubectl_apply_create_s"]["median"],
+                        p["ratio_apply_task_create"]))
         lines.append("| %d PVs re-applied (role changed=%s) | %.2f s | %.2f s | %.2fx | - | - |"
                      % (p["volumes"], "/".join(str(c) for c in p["role_reapply_changed"]),
                         p["role_reapply_s"]["median"], p["kubectl_apply_reapply_s"]["median"], p["ratio_reapply"]))
@@ -306,9 +337,19 @@ def markdown(results):
         lines.append("| validator, %d pods, every check | %.2f s, %.0f MB peak | - | - | <= %.0f s, <= %d MB | %s |"
                      % (x["replicas"], x["module_process_s"]["median"], x["peak_rss_mb"]["median"], x["target_s"],
                         x["target_rss_mb"], _verdict(x)))
+    if s:
+        lines += ["", "Where a `site.yml` re-run spends its time (%d tasks; median seconds): %s."
+                  % (s["tasks"], "; ".join("%s %.1f" % (t["task"], t["median_s"]) for t in s["slowest_tasks"]))]
+    if results.get("error"):
+        lines += ["", "**The last run broke off** (the sections above it were kept): `%s`"
+                  % results["error"].strip().splitlines()[-1]]
     lines += ["", "Seconds are wall times of whole commands (Ansible start-up included), medians; the JSON next to "
               "this file has min/max and every round. Method: docs/benchmarks.md."]
     return "\n".join(lines)
+
+
+def _now():
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def main():
@@ -333,26 +374,28 @@ def main():
         with open(path) as handle:
             results = json.load(handle)
     run_id = uuid.uuid4().hex[:6]
-    results.update(when=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), run_id=run_id,
+    results.update(when=_now(), run_id=run_id,
                    commit=subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
                                          text=True, check=False).stdout.strip() or "unknown",
                    machine={"host": platform.node(), "arch": platform.machine(), "cores": os.cpu_count(),
                             "load_at_start": "%.1f/%.1f/%.1f" % os.getloadavg()})
     started = time.monotonic()
+    error = None
     try:
         if "site" in wanted:
             print(">>> site.yml: converge, then %d idempotent re-runs" % opts.rounds, flush=True)
-            results["site"] = bench_site(opts.rounds, run_id)
+            results["site"] = dict(bench_site(opts.rounds, run_id), when=_now())
             print(json.dumps(results["site"], indent=1), flush=True)
         if "pv100" in wanted:
             print(">>> %d PVs: nfs_volumes role vs kubectl apply -f, %d rounds" % (PV_COUNT, opts.rounds), flush=True)
-            results["pv100"] = bench_pv100(opts.rounds, run_id)
+            results["pv100"] = dict(bench_pv100(opts.rounds, run_id), when=_now())
             print(json.dumps(results["pv100"], indent=1), flush=True)
         if "validator" in wanted:
             print(">>> validator (bench/validator/bench.py): %s" % opts.validator_only, flush=True)
-            results.setdefault("validator", {}).update(
-                bench_validator(opts.validator_rounds, opts.validator_only.split(",")))
+            bench_validator(opts.validator_rounds, opts.validator_only.split(","), results.setdefault("validator", {}))
             print(json.dumps(results["validator"], indent=1), flush=True)
+    except (RuntimeError, subprocess.SubprocessError) as exc:  # keep what was measured before it broke
+        error = str(exc)[-2000:]
     finally:
         if not opts.keep:
             cleanup_site(run_id)
@@ -360,6 +403,7 @@ def main():
                     check=False)
             if "validator" in wanted:
                 vb.cleanup()
+    results["error"] = error
     results["machine"]["load_at_end"] = "%.1f/%.1f/%.1f" % os.getloadavg()
     results["seconds"] = round(time.monotonic() - started, 1)
     with open(path, "w") as handle:
@@ -367,6 +411,9 @@ def main():
     with open(os.path.join(RESULTS, "latest.md"), "w") as handle:
         handle.write(markdown(results) + "\n")
     print(markdown(results))
+    if error:
+        print("benchmark run broken off: %s" % error, file=sys.stderr)
+        return 2
     sections = [results.get(k) for k in ("site", "pv100")] + list(results.get("validator", {}).values())
     missed = [s for s in sections if s and not s.get("passed")]
     return 1 if opts.strict and missed else 0
