@@ -70,8 +70,22 @@ class PlaybookResult:
                     found.extend(task.get("hosts", {}).values())
         return found
 
+    def failures_text(self):
+        """``task [host]: msg`` for every failed host result (JSON callback)."""
+        lines = []
+        for play in self.plays:
+            for task in play.get("tasks", []):
+                for host, res in task.get("hosts", {}).items():
+                    failed = [res] + [r for r in res.get("results", []) if isinstance(r, dict)]
+                    for item in failed:
+                        if item.get("failed") or item.get("unreachable"):
+                            lines.append("%s [%s]: %s" % (task.get("task", {}).get("name"), host,
+                                                          item.get("msg") or item.get("stderr") or item))
+        return "\n".join(lines)
+
     def tail(self, lines=60):
-        return "\n".join(self.output.splitlines()[-lines:])
+        """The failed tasks' messages, or the end of the output when there are none."""
+        return self.failures_text() or "\n".join(self.output.splitlines()[-lines:])
 
 
 def run_playbook(playbook, extra_vars=None, inventory=None, check=False, diff=False,
