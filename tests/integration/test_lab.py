@@ -12,6 +12,7 @@ from pathlib import Path
 import dns.resolver
 import dns.reversename
 import pytest
+import urllib3
 from kubernetes import client, config, watch
 
 FILES = Path(__file__).parent / "files" / "tutorial"
@@ -28,17 +29,23 @@ class PodRecorder:
         self.events = []
         self._watch = watch.Watch()
         self._started = threading.Event()
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
         rv = self.api.list_namespaced_pod(self.namespace).metadata.resource_version
         self._started.set()
-        for event in self._watch.stream(self.api.list_namespaced_pod, self.namespace,
-                                        resource_version=rv, timeout_seconds=300):
-            pod = event["object"]
-            ready = any(c.type == "Ready" and c.status == "True"
-                        for c in (pod.status.conditions or []))
-            self.events.append((time.monotonic(), event["type"], pod.metadata.name, ready))
+        try:
+            for event in self._watch.stream(self.api.list_namespaced_pod, self.namespace,
+                                            resource_version=rv, timeout_seconds=300):
+                pod = event["object"]
+                ready = any(c.type == "Ready" and c.status == "True"
+                            for c in (pod.status.conditions or []))
+                self.events.append((time.monotonic(), event["type"], pod.metadata.name, ready))
+        except urllib3.exceptions.HTTPError:
+            # stop() closes the stream under the reader, which then ends with a ProtocolError
+            if not self._stopping.is_set():
+                raise
 
     def start(self):
         self._thread.start()
@@ -46,6 +53,7 @@ class PodRecorder:
         return self
 
     def stop(self):
+        self._stopping.set()
         self._watch.stop()
 
     def first(self, kind, name, ready=None):
