@@ -85,7 +85,7 @@ def run_playbook(playbook, extra_vars, inventory=None):
     host_stats = data.get("stats", {})
     failures = [str(result.get("msg")) for play in data.get("plays", []) for task in play.get("tasks", [])
                 for result in task.get("hosts", {}).values() if result.get("failed") or result.get("unreachable")]
-    tasks = [(task["task"]["name"], _seconds(task["task"].get("duration", {})))
+    tasks = [(play["play"]["name"], task["task"]["name"], _seconds(task["task"].get("duration", {})))
              for play in data.get("plays", []) for task in play.get("tasks", [])]
     run = {"seconds": elapsed, "rc": proc.returncode, "stats": host_stats, "failures": failures,
            "changed": sum(h.get("changed", 0) for h in host_stats.values()), "tasks": tasks}
@@ -104,12 +104,26 @@ def _seconds(duration):
     return (end - start).total_seconds()
 
 
+def per_play(runs):
+    """Seconds spent in the tasks of each play, median over ``runs``, in play order."""
+    order, per = [], {}
+    for run in runs:
+        totals = {}
+        for play, _name, seconds in run["tasks"]:
+            if play not in order:
+                order.append(play)
+            totals[play] = totals.get(play, 0.0) + seconds
+        for play, seconds in totals.items():
+            per.setdefault(play, []).append(seconds)
+    return [{"play": play, "median_s": round(statistics.median(per[play]), 2)} for play in order]
+
+
 def slowest(runs, count=8):
     """The tasks that took longest (tasks of the same name added up within a run), median over ``runs``."""
     per_task = {}
     for run in runs:
         totals = {}
-        for name, seconds in run["tasks"]:
+        for _play, name, seconds in run["tasks"]:
             totals[name] = totals.get(name, 0.0) + seconds
         for name, seconds in totals.items():
             per_task.setdefault(name, []).append(seconds)
@@ -171,7 +185,7 @@ def bench_site(rounds, run_id):
     return {"converge_s": round(converge["seconds"], 3), "converge_changed": converge["changed"],
             "rerun_s": stats([r["seconds"] for r in reruns]), "rerun_changed": changed,
             "anchor_ansible_ping_s": stats(anchors), "tasks": sum(len(r["tasks"]) for r in reruns[:1]),
-            "slowest_tasks": slowest(reruns),
+            "slowest_tasks": slowest(reruns), "plays": per_play(reruns),
             "rerun_over_anchor": round(median / statistics.median(anchors), 2),
             "target_s": SITE_TARGET_S, "passed": all(c == 0 for c in changed) and median <= SITE_TARGET_S}
 
@@ -241,7 +255,7 @@ def bench_pv100(rounds, run_id):
                     raise RuntimeError("the role created nothing")
                 second = run_playbook("bench/volumes.yml", role)
                 role_create.append(first["seconds"])
-                role_task.append(sum(seconds for name, seconds in first["tasks"] if name == PV_TASK))
+                role_task.append(sum(seconds for _play, name, seconds in first["tasks"] if name == PV_TASK))
                 role_again.append(second["seconds"])
                 changed_again.append(second["changed"])
 
@@ -338,8 +352,9 @@ def markdown(results):
                      % (x["replicas"], x["module_process_s"]["median"], x["peak_rss_mb"]["median"], x["target_s"],
                         x["target_rss_mb"], _verdict(x)))
     if s:
-        lines += ["", "Where a `site.yml` re-run spends its time (%d tasks; median seconds): %s."
-                  % (s["tasks"], "; ".join("%s %.1f" % (t["task"], t["median_s"]) for t in s["slowest_tasks"]))]
+        lines += ["", "Where a `site.yml` re-run spends its time (median seconds in tasks). Per play: %s. Slowest of "
+                  "the %d tasks: %s." % ("; ".join("%s %.1f" % (p["play"], p["median_s"]) for p in s["plays"]), s["tasks"],
+                                         "; ".join("%s %.1f" % (t["task"], t["median_s"]) for t in s["slowest_tasks"]))]
     if results.get("error"):
         lines += ["", "**The last run broke off** (the sections above it were kept): `%s`"
                   % results["error"].strip().splitlines()[-1]]

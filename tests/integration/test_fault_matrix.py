@@ -55,6 +55,7 @@ kube, lab_exports = test_k8s_roles.kube, test_k8s_roles.lab_exports
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NFS_CLIENT_PLAYBOOK = "tests/integration/fault_matrix/nfs_client.yml"
+NFS_SERVER_STOP_PLAYBOOK = "tests/integration/fault_matrix/nfs_server_stop.yml"
 TRACEBACK = "Traceback (most recent call last)"
 
 
@@ -155,8 +156,9 @@ def _listening(port):
 class OwnNfs(object):
     """An inventory whose NFS server is an NFS-Ganesha of this test's own, on loopback."""
 
-    def __init__(self, root):
+    def __init__(self, root, runner):
         self.root = root
+        self.runner = runner
         self.port = _free_port()
         self.names = ["f1", "f2", "f3", "f4"]
         self.daemon = {"config": "%s/etc/ganesha.conf" % root, "pid_file": "%s/run/ganesha.pid" % root,
@@ -179,10 +181,10 @@ class OwnNfs(object):
                              "k8s_nodes": {"hosts": {"it-fault-node": {}}}}}}, stream)
 
     def stop(self):
-        """Stop it the way the nfs_server role manages it: its daemon module, by its own pid file."""
-        rc, output = run_module(dict(self.daemon, _module="stateful.nfs.nfs_ganesha_daemon", state="stopped"))
-        assert rc == 0, output
-        return output
+        """Stop it through the nfs_server role's own ``stop`` entry point (by its pid file)."""
+        result = self.runner(NFS_SERVER_STOP_PLAYBOOK, inventory=self.inventory)
+        assert result.rc == 0, result.tail(40)
+        return result
 
     def tree(self):
         """The server's configuration files and export directories (what a verify run must not change)."""
@@ -194,8 +196,8 @@ class OwnNfs(object):
 
 
 @pytest.fixture
-def own_nfs(lab, tmp_path_factory):
-    server = OwnNfs(str(tmp_path_factory.mktemp("it-fault-nfs")))
+def own_nfs(lab, playbook, tmp_path_factory):
+    server = OwnNfs(str(tmp_path_factory.mktemp("it-fault-nfs")), playbook)
     try:
         yield server
     finally:
@@ -248,7 +250,7 @@ def test_nfs_server_stopped_before_verify_names_the_export(stacks, own_nfs):
     markers = _write_markers(stack, range(3))
     cluster, files = stack.snapshot(), own_nfs.tree()
 
-    own_nfs.stop()
+    assert own_nfs.stop().changed() == 1
     assert not _listening(own_nfs.port)
 
     # the server's own verification, then the nodes' preflight: each fails on its host, naming every export
