@@ -103,6 +103,13 @@ def _list(value, field):
     return list(value)
 
 
+def _entries(value, field):
+    """``(where, mapping)`` for each entry of the list ``value``: ``where`` is ``field[i]``."""
+    for index, item in enumerate(_list(value, field)):
+        where = "%s[%d]" % (field, index)
+        yield where, _mapping(item, where)
+
+
 def _string(value, field):
     if not isinstance(value, str) or not value.strip():
         raise SpecError("%s: must be a non-empty string, got %r" % (field, value))
@@ -210,9 +217,7 @@ def validate_annotations(annotations, field):
 
 def validate_match_expressions(expressions, field):
     result = []
-    for index, expr in enumerate(_list(expressions, field)):
-        where = "%s[%d]" % (field, index)
-        expr = _mapping(expr, where)
+    for where, expr in _entries(expressions, field):
         unknown = sorted(set(expr) - {"key", "operator", "values"})
         if unknown:
             raise SpecError("%s: unknown keys %s (expected key, operator, values)" % (where, ", ".join(unknown)))
@@ -291,9 +296,7 @@ def _nfs_server(value, field):
 
 def _sources_from_exports(exports, field):
     sources = []
-    for index, export in enumerate(_list(exports, field)):
-        where = "%s[%d]" % (field, index)
-        export = _mapping(export, where)
+    for where, export in _entries(exports, field):
         pseudo = export.get("pseudo")
         path = pseudo if pseudo else export.get("path")
         source = {
@@ -317,9 +320,7 @@ _VOLUME_KEYS = {
 
 def _sources_from_list(volumes, field):
     sources = []
-    for index, volume in enumerate(_list(volumes, field)):
-        where = "%s[%d]" % (field, index)
-        volume = _mapping(volume, where)
+    for where, volume in _entries(volumes, field):
         unknown = sorted(set(volume) - _VOLUME_KEYS)
         if unknown:
             raise SpecError("%s: unknown keys %s (expected %s)" % (where, ", ".join(unknown), ", ".join(sorted(_VOLUME_KEYS))))
@@ -546,9 +547,8 @@ def _port_name(value, field):
 def _container_ports(ports, field):
     result = []
     names = set()
-    for index, port in enumerate(_list(ports, field)):
-        where = "%s[%d]" % (field, index)
-        port = copy.deepcopy(_mapping(port, where))
+    for where, port in _entries(ports, field):
+        port = copy.deepcopy(port)
         port["containerPort"] = _int(port.get("containerPort"), where + ".containerPort", 1, 65535)
         if "name" in port:
             _port_name(port["name"], where + ".name")
@@ -584,9 +584,7 @@ def _service_ports(ports, field):
 
 def _env(env, field):
     result = []
-    for index, item in enumerate(_list(env, field)):
-        where = "%s[%d]" % (field, index)
-        item = _mapping(item, where)
+    for where, item in _entries(env, field):
         if not isinstance(item.get("name"), str) or not item["name"]:
             raise SpecError("%s.name: every environment variable needs a name" % where)
         if "value" in item and not isinstance(item["value"], str):
@@ -596,12 +594,9 @@ def _env(env, field):
 
 
 def _vcts(templates, field):
-    templates = _list(templates, field)
     result = []
     names = set()
-    for index, tpl in enumerate(templates):
-        where = "%s[%d]" % (field, index)
-        tpl = _mapping(tpl, where)
+    for where, tpl in _entries(templates, field):
         allowed = {"name", "mount_path", "storage", "access_modes", "storage_class_name",
                    "labels", "annotations", "volume_mode", "selector", "sub_path", "read_only"}
         unknown = sorted(set(tpl) - allowed)
@@ -753,11 +748,11 @@ def render_statefulset(params, prefix=""):
                 f("pod_spec_extra"), ", ".join(forbidden), f("extra_containers"), f("pod_security_context"))
         )
     volume_names = set(t["metadata"]["name"] for t, _m in vcts)
-    for index, volume in enumerate(_list(pod_spec_extra.get("volumes"), f("pod_spec_extra") + ".volumes")):
-        volume_name = _mapping(volume, "%s.volumes[%d]" % (f("pod_spec_extra"), index)).get("name")
-        _name(validate_dns1123_label, volume_name, "%s.volumes[%d].name" % (f("pod_spec_extra"), index))
+    for where, volume in _entries(pod_spec_extra.get("volumes"), f("pod_spec_extra") + ".volumes"):
+        volume_name = volume.get("name")
+        _name(validate_dns1123_label, volume_name, where + ".name")
         if volume_name in volume_names:
-            raise SpecError("%s.volumes[%d].name: %r is also a volume claim template" % (f("pod_spec_extra"), index, volume_name))
+            raise SpecError("%s.name: %r is also a volume claim template" % (where, volume_name))
         volume_names.add(volume_name)
     mount_paths = {}
     for mount, where in mounts:
@@ -779,9 +774,7 @@ def render_statefulset(params, prefix=""):
 
     extra_containers = _list(params.get("extra_containers"), f("extra_containers"))
     container_names = {container_name}
-    for index, extra in enumerate(extra_containers):
-        where = "%s[%d]" % (f("extra_containers"), index)
-        extra = _mapping(extra, where)
+    for where, extra in _entries(extra_containers, f("extra_containers")):
         extra_name = _name(validate_dns1123_label, extra.get("name"), where + ".name")
         if extra_name in container_names:
             raise SpecError("%s.name: container name %r is used twice" % (where, extra_name))
