@@ -23,12 +23,15 @@ description:
   - The error message names the export and the field. The module does no I/O and changes nothing.
 author:
   - stateful.nfs maintainers (@stateful-nfs)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
+  platform:
+    support: full
+    platforms: posix
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode).
     support: none
 options:
   exports:

@@ -23,13 +23,16 @@ description:
     of the log file when it does not.
 author:
   - stateful.nfs maintainers (@stateful-nfs)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
+  platform:
+    support: full
+    platforms: posix
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Reports what it would do and does nothing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode).
     support: none
 options:
   state:

@@ -24,14 +24,16 @@ description:
 author:
   - stateful.nfs maintainers (@stateful-nfs)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - stateful.nfs.nfs_exported
 attributes:
+  platform:
+    support: full
+    platforms: posix
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: Does the read-only listing instead of the write probe.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode).
     support: none
 requirements:
   - C(nfs-cp), C(nfs-cat), C(nfs-ls) (Debian and EPEL package libnfs-utils).

@@ -39,6 +39,7 @@ description:
   - Never changes anything in the cluster (C(changed) is always false). Optionally writes a JUnit XML
     report and an SVG timeline.
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - kubernetes.core.k8s_auth_options
   - stateful.nfs.dns_resolver
 options:
@@ -109,14 +110,15 @@ options:
     type: bool
     default: true
 attributes:
+  platform:
+    support: full
+    platforms: posix
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details:
       - Only reads. In check mode it neither waits nor watches nor writes report files, and a StatefulSet
         that does not exist yet (because an earlier task only pretended to create it) is not a failure.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode).
     support: none
 notes:
   - Audit mode reads the controller's events, which the API server keeps for an hour; older deletions are
