@@ -534,6 +534,45 @@ def validate_server(server, port, where="nfs_server_address"):
     return host, port
 
 
+# The arguments of stateful.nfs.nfs_exports_validate (a controller-side action).
+VALIDATE_ARGSPEC = dict(
+    exports=dict(type="list", elements="raw", required=True),
+    backend=dict(type="str", choices=["kernel", "ganesha"], default="kernel"),
+    server=dict(type="str", required=True),
+    port=dict(type="int", default=KERNEL_PORT),
+    allow_world_clients=dict(type="bool", default=False),
+    allow_no_root_squash=dict(type="bool", default=False),
+    default_owner=dict(type="str", default="root"),
+    default_group=dict(type="str", default="root"),
+    default_mode=dict(type="str", default="0755"),
+)
+
+
+def exports_plan(params):
+    """What stateful.nfs.nfs_exports_validate returns for ``params`` (checked against VALIDATE_ARGSPEC).
+
+    Raises ExportError, whose message says that nothing was changed and names the export and field.
+    """
+    port = KERNEL_PORT if params["backend"] == "kernel" else params["port"]
+    try:
+        server, port = validate_server(params["server"], port)
+        exports, warnings = validate_exports(
+            params["exports"],
+            backend=params["backend"],
+            allow_world_clients=params["allow_world_clients"],
+            allow_no_root_squash=params["allow_no_root_squash"],
+            default_owner=params["default_owner"],
+            default_group=params["default_group"],
+            default_mode=params["default_mode"],
+        )
+    except ExportError as exc:
+        raise ExportError("invalid NFS exports, nothing was changed: %s" % exc)
+    result = dict(changed=False, exports=exports, exported=exported_facts(exports, server, port))
+    if warnings:
+        result["warnings"] = warnings
+    return result
+
+
 # ---------------------------------------------------------------------------
 # exportfs -v
 # ---------------------------------------------------------------------------

@@ -35,6 +35,13 @@ def validate_marker(marker):
     return marker
 
 
+def validate_timeout(timeout):
+    """Seconds for one libnfs command: at least 1 (coreutils ``timeout 0`` would mean no limit at all)."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
+        raise ProbeError("timeout: must be a positive number of seconds, got %r" % (timeout,))
+    return timeout
+
+
 def nfs_url(server, pseudo, filename=None, port=2049, uid=None, gid=None):
     """Return the libnfs URL for ``pseudo`` (or a file in it) on ``server``.
 
@@ -132,7 +139,10 @@ class Libnfs(object):
 
     def __init__(self, module, timeout):
         self.module = module
-        self.timeout = timeout
+        try:
+            self.timeout = validate_timeout(timeout)
+        except ProbeError as exc:
+            module.fail_json(msg=str(exc))
         missing = [tool for tool in self.TOOLS if not module.get_bin_path(tool)]
         if missing:
             module.fail_json(msg="%s not found: install libnfs-utils (the nfs_client and nfs_server roles do)"

@@ -57,7 +57,7 @@ options:
         probe runs on the server itself).
     type: str
   timeout:
-    description: Seconds allowed for each C(nfs-ls).
+    description: Seconds allowed for each C(nfs-ls) (at least 1).
     type: int
     default: 15
 seealso:

@@ -20,15 +20,23 @@ description:
   - Secure by default. Every export needs at least one client, V(*) (or a V(/0) network, or a Ganesha
     V(ganesha.access_type) other than V(None)) needs O(allow_world_clients), and V(no_root_squash)
     needs O(allow_no_root_squash); both print a warning when allowed.
-  - The error message names the export and the field. The module does no I/O and changes nothing.
+  - The error message names the export and the field. The module does no I/O and changes nothing; it runs on
+    the controller as an action plugin, in milliseconds, like the other pure plans of this collection.
 author:
   - stateful.nfs maintainers (@stateful-nfs)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   platform:
     support: full
-    platforms: posix
+    platforms: all
   check_mode:
     support: full
   diff_mode:
@@ -144,52 +152,3 @@ exported:
           options: [rw, sync, root_squash, no_subtree_check]
       read_only: false
 """
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_exports import (
-    KERNEL_PORT,
-    ExportError,
-    exported_facts,
-    validate_exports,
-    validate_server,
-)
-
-
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            exports=dict(type="list", elements="raw", required=True),
-            backend=dict(type="str", choices=["kernel", "ganesha"], default="kernel"),
-            server=dict(type="str", required=True),
-            port=dict(type="int", default=KERNEL_PORT),
-            allow_world_clients=dict(type="bool", default=False),
-            allow_no_root_squash=dict(type="bool", default=False),
-            default_owner=dict(type="str", default="root"),
-            default_group=dict(type="str", default="root"),
-            default_mode=dict(type="str", default="0755"),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    port = KERNEL_PORT if params["backend"] == "kernel" else params["port"]
-    try:
-        server, port = validate_server(params["server"], port)
-        exports, warnings = validate_exports(
-            params["exports"],
-            backend=params["backend"],
-            allow_world_clients=params["allow_world_clients"],
-            allow_no_root_squash=params["allow_no_root_squash"],
-            default_owner=params["default_owner"],
-            default_group=params["default_group"],
-            default_mode=params["default_mode"],
-        )
-    except ExportError as exc:
-        module.fail_json(msg="invalid NFS exports, nothing was changed: %s" % exc)
-    for warning in warnings:
-        module.warn(warning)
-    module.exit_json(changed=False, exports=exports, exported=exported_facts(exports, server, port))
-
-
-if __name__ == "__main__":
-    main()

@@ -69,7 +69,7 @@ options:
         failing. Leave unset to probe every export.
     type: str
   timeout:
-    description: Seconds allowed for each libnfs command.
+    description: Seconds allowed for each libnfs command (at least 1).
     type: int
     default: 15
 seealso:
@@ -115,6 +115,7 @@ not_probed:
 
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -129,6 +130,9 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs_probe import (
     nfs_url,
     validate_marker,
 )
+
+# libnfs probes run at the same time, at most this many.
+MAX_PARALLEL_PROBES = 8
 
 
 def probe_one(module, nfs, export, write):
@@ -181,7 +185,7 @@ def main():
         module.fail_json(msg=str(exc))
     write = params["write"] and not module.check_mode
     nfs = Libnfs(module, params["timeout"])
-    probes, not_probed, failures = [], [], []
+    todo, not_probed = [], []
     for export in params["exports"]:
         if params["client_address"]:
             verdicts = [client_allows(h, params["client_address"]) for h in export["clients"]]
@@ -189,13 +193,23 @@ def main():
                 not_probed.append("%s: clients %s do not include %s"
                                   % (export["name"], ", ".join(export["clients"]), params["client_address"]))
                 continue
+        todo.append(export)
+
+    def probe(export):
         export_write = write and not export["read_only"]
         url, ok, error = probe_one(module, nfs, export, export_write)
         hint = "" if ok else explain_failure(error, nfs.listening(export["server"], export["port"]))
-        probes.append({"name": export["name"], "url": url, "ok": ok, "error": error, "hint": hint,
-                       "mode": "write" if export_write else "read"})
-        if not ok:
-            failures.append("export %r (%s): %s [%s]" % (export["name"], url, hint, error))
+        return {"name": export["name"], "url": url, "ok": ok, "error": error, "hint": hint,
+                "mode": "write" if export_write else "read"}
+
+    # The exports are independent (each has its own URL and marker), so they are probed at the
+    # same time: a libnfs round trip is mostly waiting. Results keep the order of the exports.
+    probes = []
+    if todo:
+        with ThreadPoolExecutor(max_workers=min(len(todo), MAX_PARALLEL_PROBES)) as pool:
+            probes = list(pool.map(probe, todo))
+    failures = ["export %r (%s): %s [%s]" % (p["name"], p["url"], p["hint"], p["error"])
+                for p in probes if not p["ok"]]
     mode = "write" if write else "read"
     if failures:
         module.fail_json(msg="NFS %s probe failed for %d of %d export(s): %s"

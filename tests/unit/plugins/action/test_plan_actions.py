@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The controller-side plan actions statefulset_manifest, statefulset_preflight and
-nfs_pv_manifest: arguments validated against their spec, pure logic, a result or a failure
+"""The controller-side plan actions statefulset_manifest, statefulset_preflight, nfs_pv_manifest
+and nfs_exports_validate: arguments validated against their spec, pure logic, a result or a failure
 naming the field; and their documentation (plugins/modules/) in step with their argument specs."""
 
 from __future__ import absolute_import, division, print_function
@@ -19,7 +19,12 @@ from unittest.mock import MagicMock
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.stateful.nfs.plugins.action import nfs_pv_manifest, statefulset_manifest, statefulset_preflight
+from ansible_collections.stateful.nfs.plugins.action import (
+    nfs_exports_validate,
+    nfs_pv_manifest,
+    statefulset_manifest,
+    statefulset_preflight,
+)
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import render_statefulset
 
 
@@ -154,16 +159,22 @@ def test_nfs_pv_manifest_refuses_recycle_and_both_sources():
 
 
 # ---------------------------------------------------------------------------- docs vs argument specs
-@pytest.mark.parametrize("name", ["statefulset_manifest", "statefulset_preflight", "nfs_pv_manifest"])
+@pytest.mark.parametrize("name", ["statefulset_manifest", "statefulset_preflight", "nfs_pv_manifest",
+                                  "nfs_exports_validate"])
 def test_documentation_matches_argument_spec(name):
     """The modules are documentation only (the action plugins run): keep both in step."""
     docs_module = importlib.import_module("ansible_collections.stateful.nfs.plugins.modules." + name)
     action = importlib.import_module("ansible_collections.stateful.nfs.plugins.action." + name)
+    assert not hasattr(docs_module, "main"), "the action plugin runs; a main() here would be a second way"
     doc = yaml.safe_load(docs_module.DOCUMENTATION)
-    fragment = importlib.import_module("ansible_collections.stateful.nfs.plugins.doc_fragments.pure_plan")
-    assert "stateful.nfs.pure_plan" in doc["extends_documentation_fragment"]
     options = dict(doc["options"])
-    options.update(yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)["options"])
+    if name == "nfs_exports_validate":
+        # Its messages name the role's variables (nfs_server_exports[0]) without a field_prefix.
+        assert doc["attributes"]["action"]["support"] == "full"
+    else:
+        fragment = importlib.import_module("ansible_collections.stateful.nfs.plugins.doc_fragments.pure_plan")
+        assert "stateful.nfs.pure_plan" in doc["extends_documentation_fragment"]
+        options.update(yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)["options"])
     spec = action.ActionModule.ARGSPEC
     assert sorted(options) == sorted(spec)
     for option, argspec in spec.items():
@@ -172,3 +183,52 @@ def test_documentation_matches_argument_spec(name):
             assert documented.get(key, False if key == "required" else None) == argspec.get(
                 key, False if key == "required" else None), (option, key)
         assert documented.get("default") == argspec.get("default"), option
+
+
+# --------------------------------------------------------------------------- nfs_exports_validate
+
+EXPORTS_TUTORIAL = [{"path": "/nfs-data/v%d" % i, "clients": [{"host": "*", "options": ["rw", "no_root_squash", "sync"]}]}
+                    for i in range(1, 5)]
+
+
+def test_exports_validate_publishes_facts_and_warns_about_opt_ins():
+    out = run_action(nfs_exports_validate, {"exports": EXPORTS_TUTORIAL, "backend": "ganesha", "server": "127.0.0.1",
+                                            "port": 12049, "allow_world_clients": True,
+                                            "allow_no_root_squash": True})
+    assert not out.get("failed"), out["msg"]
+    assert out["changed"] is False
+    assert [e["name"] for e in out["exported"]] == ["v1", "v2", "v3", "v4"]
+    assert out["exported"][0]["port"] == 12049
+    assert out["exports"][0]["clients"][0]["ganesha"]["squash"] == "no_root_squash"
+    assert len(out["warnings"]) == 8
+
+
+def test_exports_validate_kernel_always_publishes_port_2049_without_warnings():
+    out = run_action(nfs_exports_validate, {"exports": [{"path": "/srv/a", "clients": [{"host": "10.0.0.0/8"}]}],
+                                            "server": "nfs.example.com", "port": 12049})
+    assert out["exported"][0]["port"] == 2049
+    assert "warnings" not in out
+
+
+def test_exports_validate_runs_the_same_in_check_mode():
+    args = {"exports": [{"path": "/srv/a", "clients": [{"host": "10.0.0.0/8"}]}], "server": "127.0.0.1"}
+    assert run_action(nfs_exports_validate, args, check_mode=True)["exports"] == \
+        run_action(nfs_exports_validate, args)["exports"]
+
+
+def test_exports_validate_refuses_without_opt_in_and_says_nothing_changed():
+    out = run_action(nfs_exports_validate, {"exports": EXPORTS_TUTORIAL, "server": "127.0.0.1"})
+    assert out["failed"] and out["changed"] is False
+    assert out["msg"].startswith("invalid NFS exports, nothing was changed: export 'v1' "
+                                 "(nfs_server_exports[0]): clients[0].host: '*'")
+    assert "exports" not in out and "exported" not in out
+
+
+def test_exports_validate_refuses_an_empty_server_address():
+    out = run_action(nfs_exports_validate, {"exports": [], "server": ""})
+    assert out["failed"] and "nfs_server_address: must be set" in out["msg"]
+
+
+def test_exports_validate_refuses_a_wrong_type_naming_the_option():
+    with pytest.raises(AnsibleActionFail, match="allow_world_clients"):
+        run_action(nfs_exports_validate, {"exports": [], "server": "127.0.0.1", "allow_world_clients": "maybe"})

@@ -17,6 +17,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs_probe import (
     nfs_url,
     parse_nfs_ls,
     validate_marker,
+    validate_timeout,
 )
 
 # nfs-ls of a Ganesha 4.3 pseudo root (NFSv4, port 12049)
@@ -71,3 +72,14 @@ def test_bad_markers(marker):
 
 def test_good_marker():
     assert validate_marker(".stateful-nfs-probe-node1") == ".stateful-nfs-probe-node1"
+
+
+@pytest.mark.parametrize("timeout", [0, -5, True, "15", 1.5, None])
+def test_bad_timeouts(timeout):
+    with pytest.raises(ProbeError, match=r"^timeout: must be a positive number of seconds, got "):
+        validate_timeout(timeout)
+
+
+@pytest.mark.parametrize("timeout", [1, 15, 600])
+def test_good_timeouts(timeout):
+    assert validate_timeout(timeout) == timeout

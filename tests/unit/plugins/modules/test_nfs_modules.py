@@ -8,13 +8,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import threading
+import time
 
 import pytest
 
+from ansible.module_utils import basic
 
 from ansible_collections.stateful.nfs.plugins.modules import (
     nfs_exports_info,
-    nfs_exports_validate,
     nfs_ganesha_daemon,
     nfs_probe,
 )
@@ -26,43 +28,6 @@ FIXTURES = os.path.join(os.path.dirname(__file__), "..", "module_utils", "fixtur
 def run_module(run_main):
     """The shared harness (conftest.py) under the name these tests use."""
     return run_main
-
-
-TUTORIAL = [{"path": "/nfs-data/v%d" % i, "clients": [{"host": "*", "options": ["rw", "no_root_squash", "sync"]}]}
-            for i in range(1, 5)]
-
-
-# --------------------------------------------------------------------------- nfs_exports_validate
-
-def test_validate_publishes_facts_and_warns_about_opt_ins(run_module):
-    out = run_module(nfs_exports_validate, {"exports": TUTORIAL, "backend": "ganesha", "server": "127.0.0.1",
-                                            "port": 12049, "allow_world_clients": True,
-                                            "allow_no_root_squash": True})
-    assert not out.failed, out.result["msg"]
-    assert out.result["changed"] is False
-    assert [e["name"] for e in out.result["exported"]] == ["v1", "v2", "v3", "v4"]
-    assert out.result["exported"][0]["port"] == 12049
-    assert out.result["exports"][0]["clients"][0]["ganesha"]["squash"] == "no_root_squash"
-    assert len(out.warnings) == 8
-
-
-def test_validate_kernel_always_publishes_port_2049(run_module):
-    out = run_module(nfs_exports_validate, {"exports": [{"path": "/srv/a", "clients": [{"host": "10.0.0.0/8"}]}],
-                                            "server": "nfs.example.com", "port": 12049})
-    assert out.result["exported"][0]["port"] == 2049
-    assert out.warnings == []
-
-
-def test_validate_refuses_without_opt_in_and_says_nothing_changed(run_module):
-    out = run_module(nfs_exports_validate, {"exports": TUTORIAL, "server": "127.0.0.1"})
-    assert out.failed
-    assert out.result["msg"].startswith("invalid NFS exports, nothing was changed: export 'v1' "
-                                        "(nfs_server_exports[0]): clients[0].host: '*'")
-
-
-def test_validate_refuses_an_empty_server_address(run_module):
-    out = run_module(nfs_exports_validate, {"exports": [], "server": ""})
-    assert out.failed and "nfs_server_address: must be set" in out.result["msg"]
 
 
 # --------------------------------------------------------------------------- nfs_probe
@@ -169,6 +134,48 @@ def test_probe_cleans_up_the_marker_locally(run_module, fake_nfs, tmp_path):
     out = run_module(nfs_probe, {"exports": [exported(path=str(tmp_path))], "cleanup_local": True})
     assert not out.failed, out.result["msg"]
     assert not marker.exists()
+
+
+class MeetingNfs(FakeNfs):
+    """Every export's first command waits until all three exports have reached it: only
+    probes that run at the same time get past (sequential ones break the barrier)."""
+
+    def __init__(self):
+        super(MeetingNfs, self).__init__()
+        self.barrier = threading.Barrier(3, timeout=5)
+        self.finished = []
+
+    def run(self, tool, *args):
+        if tool == "nfs-cp":
+            self.barrier.wait()
+            # v1 finishes last, v3 first: the result must still follow the order of the exports.
+            time.sleep({"v1": 0.2, "v2": 0.1, "v3": 0.0}[args[1].split("/")[-2]])
+        rc, out, err = super(MeetingNfs, self).run(tool, *args)
+        if tool == "nfs-cat":
+            self.finished.append(args[0].split("/")[-2])
+        return rc, out, err
+
+
+def test_probe_runs_the_exports_at_the_same_time_and_reports_them_in_order(run_module, monkeypatch):
+    fake = MeetingNfs()
+    monkeypatch.setattr(nfs_probe, "Libnfs", lambda module, timeout: fake)
+    exports = [exported("v%d" % i, path="/srv/nfs/v%d" % i) for i in (1, 2, 3)]
+    out = run_module(nfs_probe, {"exports": exports})
+    assert not out.failed, out.result["msg"]
+    assert [r["name"] for r in out.result["probes"]] == ["v1", "v2", "v3"]
+    assert fake.finished == ["v3", "v2", "v1"]
+
+
+@pytest.mark.parametrize("module", [nfs_probe, nfs_exports_info])
+def test_a_zero_timeout_is_refused_before_any_command(run_module, monkeypatch, module):
+    """coreutils ``timeout 0`` means no limit: refused by the real Libnfs before it looks for a tool."""
+    monkeypatch.setattr(basic.AnsibleModule, "get_bin_path", lambda *a, **k: pytest.fail("looked for a tool"))
+    monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda *a, **k: pytest.fail("ran a command"))
+    args = {"exports": [exported()], "timeout": 0}
+    if module is nfs_exports_info:
+        args["backend"] = "ganesha"
+    out = run_module(module, args)
+    assert out.failed and out.result["msg"] == "timeout: must be a positive number of seconds, got 0"
 
 
 def test_probe_refuses_a_marker_path(run_module, fake_nfs):
