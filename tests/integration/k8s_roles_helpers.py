@@ -27,6 +27,8 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs_probe import nfs_
 HELPERS = "tests/integration/k8s_roles"
 LAB_INVENTORY = "inventory/lab"
 VOLUME_SET_LABEL = "stateful.nfs/volume-set"
+# An override that removes one of the stack's variables (a run that forgets it).
+UNSET = object()
 
 
 class Outcome(object):
@@ -216,7 +218,7 @@ class Stack(object):
     def vars(self, **overrides):
         result = dict(self.base)
         result.update(overrides)
-        return result
+        return dict((key, value) for key, value in result.items() if value is not UNSET)
 
     def deploy(self, check=False, diff=False, **overrides):
         return run(self.runner, HELPERS + "/deploy.yml", self.vars(**overrides), check=check, diff=diff)

@@ -33,6 +33,7 @@ import yaml
 from ansible_collections.stateful.nfs.tests.integration.conftest import ansible_env
 from ansible_collections.stateful.nfs.tests.integration.k8s_roles_helpers import (
     LAB_INVENTORY,
+    UNSET,
     Stack,
     run,
 )
@@ -423,10 +424,23 @@ INVALID = [
      "statefulset_selector_expressions[0].values: must not be empty for operator In"),
     ("sts-pvc-retention", "deploy-sts", {"statefulset_pvc_retention_when_deleted": "Keep"},
      "value of statefulset_pvc_retention_when_deleted must be one of: Retain, Delete"),
+    ("sts-wait-timeout", "deploy-sts", {"statefulset_wait_timeout": 0},
+     "statefulset_wait_timeout: must be a positive number of seconds, got 0; nothing was changed"),
+    # playbooks/scale.yml without the new count must not quietly apply the role's default (3)
+    ("scale-replicas-missing", "scale.yml", {"statefulset_replicas": UNSET},
+     "statefulset_replicas: pass the new replica count, e.g. -e statefulset_replicas=5; nothing was changed"),
+    # playbooks/teardown.yml (a typo must not turn a purge into a plain teardown)
+    ("teardown-purge", "teardown.yml", {"teardown_purge": "sure"},
+     'teardown_purge: "sure" is not a boolean (true or false); nothing was deleted'),
     # stateful.nfs.nfs_client (on the lab inventory's node: refused before apt or a probe runs)
     ("client-probe-uid", "nfs_client", {"nfs_client_probe_uid": "root"}, "argument 'nfs_client_probe_uid' is of type str"),
     ("client-probe-write", "nfs_client", {"nfs_client_probe_write": "maybe"},
      "argument 'nfs_client_probe_write' is of type str and we were unable to convert to bool"),
+    ("client-probe-timeout", "nfs_client", {"nfs_client_probe_timeout": 0},
+     "nfs_client_probe_timeout: must be a positive number of seconds, got 0; nothing was changed"),
+    ("client-exports-server", "nfs_client",
+     {"nfs_client_exports": [{"name": "v1", "path": "/nfs-data/v1", "pseudo": "/nfs-data/v1"}]},
+     "missing required arguments: server found in nfs_client_exports"),
 ]
 
 
