@@ -80,6 +80,12 @@ class PodRecorder:
 @pytest.fixture(scope="module")
 def tutorial(lab):
     """The tutorial applied in its own namespace; cleaned up afterwards (PVs too)."""
+    # The tutorial's PV names are cluster-wide: a lab that still holds them (make demo's tutorial in
+    # "default", for example) would bind them elsewhere, and the cleanup below would delete them.
+    taken = lab.kubectl("get", "pv", *PVS, "-o", "name", "--ignore-not-found").stdout.split()
+    if taken:
+        pytest.fail("%s already exist on the lab (make demo's tutorial?); they are left alone. Run the tests "
+                    "with STATEFUL_NFS_LAB_RESET=1 (or CI=true) to start from a clean cluster" % ", ".join(taken))
     lab.kubectl("create", "namespace", NAMESPACE)
     recorder = PodRecorder(lab.kubeconfig, NAMESPACE).start()
     try:
