@@ -16,6 +16,7 @@ __metaclass__ = type
 import ipaddress
 import re
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 try:
     from urllib.parse import quote
@@ -136,6 +137,8 @@ class Libnfs(object):
     """Runs libnfs-utils commands (each under coreutils ``timeout``) for a module."""
 
     TOOLS = ("nfs-ls", "nfs-cp", "nfs-cat")
+    # Independent commands run at the same time, at most this many.
+    PARALLEL = 8
 
     def __init__(self, module, timeout):
         self.module = module
@@ -158,6 +161,16 @@ class Libnfs(object):
             return False
         conn.close()
         return True
+
+    def map(self, function, items):
+        """``[function(item) for item in items]``, the calls at the same time (a libnfs round trip is
+        mostly waiting, and AnsibleModule.run_command sometimes idles a second after a command ends);
+        the results keep the order of ``items``."""
+        items = list(items)
+        if len(items) < 2:
+            return [function(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(len(items), self.PARALLEL)) as pool:
+            return list(pool.map(function, items))
 
     def run(self, tool, *args):
         """Run ``tool`` with ``args``; return ``(rc, stdout, stderr)``."""

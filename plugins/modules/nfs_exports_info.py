@@ -207,9 +207,12 @@ def ganesha_info(module):
         key = (export["server"], export["port"])
         roots.setdefault(key, []).append(export["pseudo"])
     nfs = Libnfs(module, params["timeout"])
-    for (server, port), pseudos in sorted(roots.items()):
-        url = nfs_url(server, "/", port=port)
-        rc, out, err = nfs.run("nfs-ls", url)
+    roots = sorted(roots.items())
+    root_urls = [nfs_url(server, "/", port=port) for (server, port), _pseudos in roots]
+    export_urls = [nfs_url(export["server"], export["pseudo"], port=export["port"]) for export in params["exports"]]
+    # Every listing is independent: all at the same time, results in order.
+    listings = nfs.map(lambda url: nfs.run("nfs-ls", url), root_urls + export_urls)
+    for ((server, port), pseudos), url, (rc, out, err) in zip(roots, root_urls, listings):
         if rc != 0:
             reason = explain_failure(err + out, nfs.listening(server, port))
             problems.append("cannot list the NFSv4 pseudo root %s: %s (%s)" % (url, reason, (err or out).strip()))
@@ -220,9 +223,7 @@ def ganesha_info(module):
         if extra:
             problems.append("the pseudo root of %s:%d also lists %s, which no export asked for (another "
                             "configuration exports it)" % (server, port, ", ".join(extra)))
-    for export in params["exports"]:
-        url = nfs_url(export["server"], export["pseudo"], port=export["port"])
-        rc, out, err = nfs.run("nfs-ls", url)
+    for export, url, (rc, out, err) in zip(params["exports"], export_urls, listings[len(roots):]):
         entry = {"name": export["name"], "url": url, "listed": rc == 0, "error": "" if rc == 0 else (err or out).strip()}
         served.append(entry)
         if rc == 0:

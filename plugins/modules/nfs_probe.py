@@ -115,7 +115,6 @@ not_probed:
 
 import os
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -130,9 +129,6 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs_probe import (
     nfs_url,
     validate_marker,
 )
-
-# libnfs probes run at the same time, at most this many.
-MAX_PARALLEL_PROBES = 8
 
 
 def probe_one(module, nfs, export, write):
@@ -202,12 +198,8 @@ def main():
         return {"name": export["name"], "url": url, "ok": ok, "error": error, "hint": hint,
                 "mode": "write" if export_write else "read"}
 
-    # The exports are independent (each has its own URL and marker), so they are probed at the
-    # same time: a libnfs round trip is mostly waiting. Results keep the order of the exports.
-    probes = []
-    if todo:
-        with ThreadPoolExecutor(max_workers=min(len(todo), MAX_PARALLEL_PROBES)) as pool:
-            probes = list(pool.map(probe, todo))
+    # The exports are independent (each has its own URL and marker): probed at the same time.
+    probes = nfs.map(probe, todo)
     failures = ["export %r (%s): %s [%s]" % (p["name"], p["url"], p["hint"], p["error"])
                 for p in probes if not p["ok"]]
     mode = "write" if write else "read"

@@ -15,6 +15,7 @@ import pytest
 
 from ansible.module_utils import basic
 
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs_probe import Libnfs
 from ansible_collections.stateful.nfs.plugins.modules import (
     nfs_exports_info,
     nfs_ganesha_daemon,
@@ -33,7 +34,11 @@ def run_module(run_main):
 # --------------------------------------------------------------------------- nfs_probe
 
 class FakeNfs(object):
-    """A stand-in for Libnfs: one server holding files by URL path; ``up`` and ``writable`` script it."""
+    """A stand-in for Libnfs: one server holding files by URL path; ``up`` and ``writable`` script it.
+    Its ``map`` is the real one (the calls at the same time)."""
+
+    PARALLEL = Libnfs.PARALLEL
+    map = Libnfs.map
 
     def __init__(self, up=True, writable=True, corrupt=False):
         self.up, self.writable, self.corrupt = up, writable, corrupt
@@ -199,6 +204,40 @@ def test_info_compares_real_exportfs_output(run_module, monkeypatch):
     assert out.result["matches"] is False
     assert out.result["problems"] == ["export 'v1' (/tmp/ktest/a) client '*': asked for 'ro' but exportfs shows "
                                       "(sync,wdelay,hide,no_subtree_check,sec=sys,rw,no_root_squash,no_all_squash)"]
+
+
+class ListingNfs(FakeNfs):
+    """nfs-ls of a Ganesha pseudo root that lists nfs-data, and of exports of which ``missing`` are not
+    served. Every listing waits until all five (the root and four exports) have started."""
+
+    def __init__(self, missing=()):
+        super(ListingNfs, self).__init__()
+        self.missing = missing
+        self.barrier = threading.Barrier(5, timeout=5)
+
+    def run(self, tool, *args):
+        assert tool == "nfs-ls", tool
+        self.barrier.wait()
+        path = self._key(args[0]).split("127.0.0.1", 1)[1]
+        if path == "/":
+            return 0, "drwxr-xr-x  3 0 0 0 nfs-data\n", ""
+        if path.rsplit("/", 1)[-1] in self.missing:
+            return 1, "", "nfs_mount: NFS4ERR_NOENT"
+        return 0, "drwxr-xr-x  2 0 0 4096 .\n", ""
+
+
+def test_info_lists_root_and_exports_at_the_same_time_and_reports_in_order(run_module, monkeypatch):
+    fake = ListingNfs(missing=("v3",))
+    monkeypatch.setattr(nfs_exports_info, "Libnfs", lambda module, timeout: fake)
+    exports = [dict(exported("v%d" % i, path="/nfs-data/v%d" % i), port=2049) for i in (1, 2, 3, 4)]
+    out = run_module(nfs_exports_info, {"backend": "ganesha", "exports": exports})
+    assert out.result["pseudo_root"] == ["nfs-data"]
+    assert [(s["name"], s["listed"]) for s in out.result["served"]] == [("v1", True), ("v2", True), ("v3", False),
+                                                                        ("v4", True)]
+    assert out.result["matches"] is False
+    assert out.result["problems"] == ["export 'v3': nfs://127.0.0.1/nfs-data/v3?version=4 is not served: the "
+                                      "export's pseudo path does not exist on the server (not exported, or a "
+                                      "different pseudo path) (nfs_mount: NFS4ERR_NOENT)"]
 
 
 # --------------------------------------------------------------------------- nfs_ganesha_daemon
