@@ -15,7 +15,9 @@ moves both sides:
    (``bench/volumes.yml``, one ``kubernetes.core.k8s`` call) against ``kubectl apply -f``
    of the same 100 objects (the role's own rendering, renamed). Both sides start from
    nothing each round and alternate who goes first; the idempotent re-apply is timed
-   too. Target: role <= 2x kubectl.
+   too. Target: role <= 2x kubectl. Each round also times the floor under any role built on
+   kubernetes.core (``bench/floor.yml``): ``ansible-playbook`` alone, and with one
+   ``kubernetes.core.k8s_info`` read.
 3. ``validator``: the figures of issue 6, by running ``bench/validator/bench.py`` (finished
    100-replica StatefulSet vs ``kubectl rollout status`` + ``dig``, verdict latency after the
    last Ready, 1,000 pods) and taking the sections it wrote to its results.json.
@@ -242,6 +244,8 @@ def bench_pv100(rounds, run_id):
         delete_pvs(selector)
 
         role_create, role_task, role_again, kube_create, kube_again, changed_again = [], [], [], [], [], []
+        floor_noop, floor_read = [], []
+        floor_vars = {"stateful_nfs_kubeconfig": vb.KUBECONFIG, "bench_floor_pv": template[0]["metadata"]["name"]}
         for index in range(rounds):
             manifest = os.path.join(tmp, "round%d.json" % index)
             with open(manifest, "w") as handle:
@@ -265,6 +269,9 @@ def bench_pv100(rounds, run_id):
 
             for side in ((role_side, kubectl_side) if index % 2 == 0 else (kubectl_side, role_side)):
                 side()
+            # The floor, in the same round: ansible-playbook alone, then with one kubernetes.core read.
+            floor_noop.append(run_playbook("bench/floor.yml", dict(floor_vars, bench_floor_read=False))["seconds"])
+            floor_read.append(run_playbook("bench/floor.yml", dict(floor_vars, bench_floor_read=True))["seconds"])
             count = len(kubectl("get", "pv", "-l", selector, "-o", "name").split())
             if count != 2 * PV_COUNT:
                 raise RuntimeError("round %d: %d PersistentVolumes, expected %d" % (index + 1, count, 2 * PV_COUNT))
@@ -277,6 +284,8 @@ def bench_pv100(rounds, run_id):
             "role_reapply_changed": changed_again,
             "ratio_create": round(statistics.median(role_create) / statistics.median(kube_create), 3),
             "ratio_reapply": round(statistics.median(role_again) / statistics.median(kube_again), 3),
+            "floor_playbook_noop_s": stats(floor_noop), "floor_one_kubernetes_core_read_s": stats(floor_read),
+            "ratio_floor": round(statistics.median(floor_read) / statistics.median(kube_create), 3),
             "target_ratio": PV_TARGET_RATIO,
             "passed": (statistics.median(role_create) / statistics.median(kube_create) <= PV_TARGET_RATIO
                        and all(c == 0 for c in changed_again))}
@@ -336,6 +345,11 @@ def markdown(results):
         lines.append("| ... of which the role's one `kubernetes.core.k8s` task | %.2f s | %.2f s | %.2fx | - | - |"
                      % (p["role_apply_task_create_s"]["median"], p["kubectl_apply_create_s"]["median"],
                         p["ratio_apply_task_create"]))
+        if "ratio_floor" in p:
+            lines.append("| ... floor: `ansible-playbook` alone %.2f s; with one `kubernetes.core.k8s_info` read (no "
+                         "role, no PV created) | %.2f s | %.2f s | %.2fx | - | - |"
+                         % (p["floor_playbook_noop_s"]["median"], p["floor_one_kubernetes_core_read_s"]["median"],
+                            p["kubectl_apply_create_s"]["median"], p["ratio_floor"]))
         lines.append("| %d PVs re-applied (role changed=%s) | %.2f s | %.2f s | %.2fx | - | - |"
                      % (p["volumes"], "/".join(str(c) for c in p["role_reapply_changed"]),
                         p["role_reapply_s"]["median"], p["kubectl_apply_reapply_s"]["median"], p["ratio_reapply"]))
