@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from ansible_collections.stateful.nfs.tests.integration.k8s_roles_helpers import HELPERS, LAB_INVENTORY, Kube, run
+
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO / ".venv")) / "bin"
 
@@ -164,3 +166,24 @@ def lab():
 def playbook():
     """``run_playbook`` as a fixture."""
     return run_playbook
+
+
+# --------------------------------------------------------------------------- Kubernetes roles and fault matrix
+
+@pytest.fixture(scope="session")
+def kube(lab):
+    """A kubectl reader for the lab (k8s_roles_helpers.Kube)."""
+    return Kube(lab.kubectl_path, lab.kubeconfig)
+
+
+@pytest.fixture(scope="session")
+def lab_exports(lab, playbook, tmp_path_factory):
+    """The lab's nfs_server_exported facts (the nfs_server role run on the lab inventory)."""
+    path = tmp_path_factory.mktemp("exports") / "exports.json"
+    outcome = run(playbook, HELPERS + "/exports.yml", {"it_exports_file": str(path)}, inventory=LAB_INVENTORY,
+                  tags=["it-k8s-facts-only"])
+    assert outcome.rc == 0, str(outcome)
+    with open(str(path)) as stream:
+        exports = json.load(stream)
+    assert len(exports) >= 4, exports
+    return exports[:4]

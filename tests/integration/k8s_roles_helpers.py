@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Helpers for tests/integration/test_k8s_roles.py: run the playbooks, read the cluster with the
+"""Helpers for tests/integration/test_k8s_roles.py and test_fault_matrix.py (their session fixtures
+``kube`` and ``lab_exports`` are in conftest.py): run the playbooks, read the cluster with the
 lab's kubectl, read and write files on the lab's NFS-Ganesha through libnfs.
 
 Every test works in its own namespace (``it-k8s-<case>-<random>``) with its own volume set
@@ -279,3 +280,50 @@ class Stack(object):
 
 def ready(pod):
     return any(c.get("type") == "Ready" and c.get("status") == "True" for c in (pod.get("status") or {}).get("conditions") or [])
+
+
+# --------------------------------------------------------------------------- outcomes, claims, data
+
+def ok(outcome):
+    assert outcome.rc == 0 and outcome.failed == 0, str(outcome)
+    return outcome
+
+
+def refused(outcome, *needles):
+    assert outcome.rc != 0, "expected a refusal\n%s" % outcome
+    text = "\n".join(outcome.failure_messages)
+    for needle in needles:
+        assert needle in text, "%r not in the failure messages %r\n%s" % (needle, outcome.failure_messages, outcome)
+    return text
+
+
+def claim(ordinal):
+    return "myappdata-myapp-%d" % ordinal
+
+
+def ready_pods(stack):
+    return sorted(name for name, pod in stack.pods().items() if ready(pod) and not pod["metadata"].get("deletionTimestamp"))
+
+
+def write_markers(stack, ordinals):
+    pvs, binding, markers = stack.pvs(), stack.binding(), {}
+    for ordinal in ordinals:
+        volume = binding[claim(ordinal)]
+        filename = "%s-%s.marker" % (stack.namespace, claim(ordinal))
+        content = "ordinal=%d claim=%s volume=%s nonce=%s\n" % (ordinal, claim(ordinal), volume, uuid.uuid4().hex)
+        stack.write_marker(pvs[volume], filename, content)
+        markers[ordinal] = (filename, content, pv_nfs_url(pvs[volume], filename))
+    return markers
+
+
+def assert_markers_through_claims(stack, markers):
+    pvs, binding = stack.pvs(), stack.binding()
+    for ordinal, (filename, content, _url) in markers.items():
+        assert nfs_read(pv_nfs_url(pvs[binding[claim(ordinal)]], filename)) == content
+
+
+def vct(**overrides):
+    """A claim template for the baseline stack (its storage class is filled in by the test)."""
+    template = {"name": "myappdata", "mount_path": "/usr/share/nginx/html", "storage": "1Gi"}
+    template.update(overrides)
+    return template

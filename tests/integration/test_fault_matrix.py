@@ -35,24 +35,18 @@ from ansible_collections.stateful.nfs.tests.integration.k8s_roles_helpers import
     LAB_INVENTORY,
     UNSET,
     Stack,
-    run,
-)
-from ansible_collections.stateful.nfs.tests.integration import test_k8s_roles
-from ansible_collections.stateful.nfs.tests.integration.test_k8s_roles import (
-    _assert_markers_through_claims,
-    _vct,
-    _write_markers,
+    assert_markers_through_claims,
     claim,
     ok,
     ready_pods,
     refused,
+    run,
+    vct,
+    write_markers,
 )
 from ansible_collections.stateful.nfs.tests.integration.test_statefulset_validate import NEVER_READY, validate
 
 pytestmark = pytest.mark.lab
-
-# test_k8s_roles.py's session fixtures: a kubectl reader and the lab's nfs_server_exported facts.
-kube, lab_exports = test_k8s_roles.kube, test_k8s_roles.lab_exports
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NFS_CLIENT_PLAYBOOK = "tests/integration/fault_matrix/nfs_client.yml"
@@ -110,7 +104,7 @@ def test_never_ready_pod_halts_the_rollout_at_its_ordinal(lab, stacks):
     template is fixed and the stuck pod deleted (Kubernetes' forced rollback) all four come up."""
     stack = stacks("halt", replicas=2)
     ok(stack.deploy())
-    markers = _write_markers(stack, range(2))
+    markers = write_markers(stack, range(2))
     pods_before, binding_before = uids(stack.pods()), stack.binding()
 
     halted = stack.deploy(statefulset_replicas=4, statefulset_update_partition=2, statefulset_wait_timeout=15,
@@ -138,7 +132,7 @@ def test_never_ready_pod_halts_the_rollout_at_its_ordinal(lab, stacks):
     assert ready_pods(stack) == ["myapp-0", "myapp-1", "myapp-2", "myapp-3"]
     assert stack.claims()[claim(2)]["metadata"]["uid"] == claim2_uid
     assert dict((c, v) for c, v in stack.binding().items() if c in binding_before) == binding_before
-    _assert_markers_through_claims(stack, markers)
+    assert_markers_through_claims(stack, markers)
 
 
 # =========================================================================== NFS server stopped before verify
@@ -248,7 +242,7 @@ def test_nfs_server_stopped_before_verify_names_the_export(stacks, own_nfs):
     assert sorted(pv["spec"]["nfs"]["path"] for pv in pvs.values()) == [
         "%s/data/%s" % (own_nfs.root, n) for n in own_nfs.names]
     assert all("port=%d" % own_nfs.port in pv["spec"]["mountOptions"] for pv in pvs.values())
-    markers = _write_markers(stack, range(3))
+    markers = write_markers(stack, range(3))
     cluster, files = stack.snapshot(), own_nfs.tree()
 
     assert own_nfs.stop().changed() == 1
@@ -271,7 +265,7 @@ def test_nfs_server_stopped_before_verify_names_the_export(stacks, own_nfs):
     assert again.rc == 0, again.tail(80)
     assert _listening(own_nfs.port)
     assert stack.snapshot() == cluster
-    _assert_markers_through_claims(stack, markers)
+    assert_markers_through_claims(stack, markers)
 
 
 # =========================================================================== API server unreachable
@@ -331,7 +325,7 @@ def test_out_of_band_deletions_keep_every_ordinals_data(stacks, kube):
     stack = stacks("oob")
     ok(stack.deploy())
     binding, claims_before = stack.binding(), uids(stack.claims())
-    markers = _write_markers(stack, range(3))
+    markers = write_markers(stack, range(3))
 
     kube.run("-n", stack.namespace, "delete", "statefulset", "myapp")
     wait_gone(stack)
@@ -339,7 +333,7 @@ def test_out_of_band_deletions_keep_every_ordinals_data(stacks, kube):
     ok(stack.deploy())
     assert ready_pods(stack) == ["myapp-0", "myapp-1", "myapp-2"]
     assert uids(stack.claims()) == claims_before and stack.binding() == binding
-    _assert_markers_through_claims(stack, markers)
+    assert_markers_through_claims(stack, markers)
 
     kube.run("-n", stack.namespace, "delete", "statefulset", "myapp")
     wait_gone(stack)
@@ -358,7 +352,7 @@ def test_out_of_band_deletions_keep_every_ordinals_data(stacks, kube):
     ok(stack.deploy())
     assert ready_pods(stack) == ["myapp-0", "myapp-1", "myapp-2"]
     assert stack.binding() == binding, "an ordinal landed on another ordinal's volume"
-    _assert_markers_through_claims(stack, markers)
+    assert_markers_through_claims(stack, markers)
 
 
 # =========================================================================== invalid input
@@ -404,10 +398,10 @@ INVALID = [
     ("sts-image", "deploy-sts", {"statefulset_image": "nginx latest"}, "statefulset_image: 'nginx latest' must not contain"),
     ("sts-container-port", "deploy-sts", {"statefulset_container_ports": [{"name": "http", "containerPort": 70000}]},
      "statefulset_container_ports[0].containerPort: must be <= 65535, got 70000"),
-    ("sts-mount-path", "deploy-sts", {"statefulset_volume_claim_templates": [_vct(mount_path="usr/share/nginx/html")]},
+    ("sts-mount-path", "deploy-sts", {"statefulset_volume_claim_templates": [vct(mount_path="usr/share/nginx/html")]},
      "statefulset_volume_claim_templates[0].mount_path: 'usr/share/nginx/html' must be an absolute path"),
     ("sts-claim-access-mode", "deploy-sts",
-     {"statefulset_volume_claim_templates": [_vct(access_modes=["ReadWriteSometimes"])]},
+     {"statefulset_volume_claim_templates": [vct(access_modes=["ReadWriteSometimes"])]},
      "statefulset_volume_claim_templates[0].access_modes[0]: must be one of"),
     ("sts-update-strategy", "deploy-sts", {"statefulset_update_strategy": "Rolling"},
      "value of statefulset_update_strategy must be one of: RollingUpdate, OnDelete"),

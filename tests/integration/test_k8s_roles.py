@@ -12,45 +12,30 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import time
-import uuid
 
 import pytest
 
 from ansible_collections.stateful.nfs.tests.integration.k8s_roles_helpers import (
-    HELPERS,
     LAB_INVENTORY,
     Kube,
     Stack,
+    assert_markers_through_claims,
+    claim,
     nfs_read,
-    pv_nfs_url,
+    ok,
     ready,
+    ready_pods,
+    refused,
     run,
+    vct,
+    write_markers,
 )
 
 pytestmark = pytest.mark.lab
 
 IMAGE_V1 = "registry.lab.invalid/k8s/my_nginx:v1"
 IMAGE_V2 = "registry.lab.invalid/k8s/my_nginx:v2"
-
-
-@pytest.fixture(scope="session")
-def kube(lab):
-    return Kube(lab.kubectl_path, lab.kubeconfig)
-
-
-@pytest.fixture(scope="session")
-def lab_exports(lab, playbook, tmp_path_factory):
-    """The lab's nfs_server_exported facts (the nfs_server role run on the lab inventory)."""
-    path = tmp_path_factory.mktemp("exports") / "exports.json"
-    outcome = run(playbook, HELPERS + "/exports.yml", {"it_exports_file": str(path)}, inventory=LAB_INVENTORY,
-                  tags=["it-k8s-facts-only"])
-    assert outcome.rc == 0, str(outcome)
-    with open(str(path)) as stream:
-        exports = json.load(stream)
-    assert len(exports) >= 4, exports
-    return exports[:4]
 
 
 @pytest.fixture
@@ -64,27 +49,6 @@ def stacks(lab, kube, playbook, lab_exports):
     yield make
     for stack in made:
         stack.cleanup()
-
-
-def ok(outcome):
-    assert outcome.rc == 0 and outcome.failed == 0, str(outcome)
-    return outcome
-
-
-def refused(outcome, *needles):
-    assert outcome.rc != 0, "expected a refusal\n%s" % outcome
-    text = "\n".join(outcome.failure_messages)
-    for needle in needles:
-        assert needle in text, "%r not in the failure messages %r\n%s" % (needle, outcome.failure_messages, outcome)
-    return text
-
-
-def claim(ordinal):
-    return "myappdata-myapp-%d" % ordinal
-
-
-def ready_pods(stack):
-    return sorted(name for name, pod in stack.pods().items() if ready(pod) and not pod["metadata"].get("deletionTimestamp"))
 
 
 def _ts(value):
@@ -200,29 +164,12 @@ def test_scale_beyond_volumes_reverse_scale_down_and_back(stacks, kube):
 
 
 # --------------------------------------------------------------------------- data
-def _write_markers(stack, ordinals):
-    pvs, binding, markers = stack.pvs(), stack.binding(), {}
-    for ordinal in ordinals:
-        volume = binding[claim(ordinal)]
-        filename = "%s-%s.marker" % (stack.namespace, claim(ordinal))
-        content = "ordinal=%d claim=%s volume=%s nonce=%s\n" % (ordinal, claim(ordinal), volume, uuid.uuid4().hex)
-        stack.write_marker(pvs[volume], filename, content)
-        markers[ordinal] = (filename, content, pv_nfs_url(pvs[volume], filename))
-    return markers
-
-
-def _assert_markers_through_claims(stack, markers):
-    pvs, binding = stack.pvs(), stack.binding()
-    for ordinal, (filename, content, _url) in markers.items():
-        assert nfs_read(pv_nfs_url(pvs[binding[claim(ordinal)]], filename)) == content
-
-
 def test_data_survives_statefulset_delete_recreate_and_teardown(stacks, kube):
     stack = stacks("data")
     ok(stack.deploy())
     binding = stack.binding()
     claim_uids = dict((name, c["metadata"]["uid"]) for name, c in stack.claims().items())
-    markers = _write_markers(stack, range(3))
+    markers = write_markers(stack, range(3))
 
     # Delete the StatefulSet and the Service (teardown without purge).
     ok(stack.playbook("teardown.yml"))
@@ -237,7 +184,7 @@ def test_data_survives_statefulset_delete_recreate_and_teardown(stacks, kube):
     assert ready_pods(stack) == ["myapp-0", "myapp-1", "myapp-2"]
     assert stack.binding() == binding
     assert dict((n, c["metadata"]["uid"]) for n, c in stack.claims().items()) == claim_uids
-    _assert_markers_through_claims(stack, markers)
+    assert_markers_through_claims(stack, markers)
 
     # Purge: claims and PersistentVolume objects go, the files on the exports stay.
     ok(stack.playbook("teardown.yml", teardown_purge=True))
@@ -250,7 +197,7 @@ def test_deleted_claims_reclaim_gives_each_ordinal_its_volume_back(stacks):
     stack = stacks("reclaim")
     ok(stack.deploy())
     binding = stack.binding()
-    markers = _write_markers(stack, range(3))
+    markers = write_markers(stack, range(3))
 
     ok(stack.deploy(it_deploy_volumes=False, statefulset_state="absent", statefulset_delete_claims=True))
     assert stack.claims() == {}
@@ -272,7 +219,7 @@ def test_deleted_claims_reclaim_gives_each_ordinal_its_volume_back(stacks):
 
     ok(stack.deploy())
     assert stack.binding() == binding, "an ordinal landed on another ordinal's volume"
-    _assert_markers_through_claims(stack, markers)
+    assert_markers_through_claims(stack, markers)
 
 
 def test_pinned_volumes_bind_ordinal_n_to_volume_n(stacks):
@@ -341,13 +288,6 @@ def baseline(lab, kube, playbook, lab_exports):
         stack.cleanup()
 
 
-def _vct(**overrides):
-    """A claim template for the baseline stack (its storage class is filled in by the test)."""
-    template = {"name": "myappdata", "mount_path": "/usr/share/nginx/html", "storage": "1Gi"}
-    template.update(overrides)
-    return template
-
-
 INVALID = [
     ("deploy", {"statefulset_name": "My_App"}, "statefulset_name: 'My_App' must be lower case"),
     ("deploy", {"statefulset_pod_labels": {"app": "other"}}, "statefulset_selector_labels: the selector"),
@@ -355,10 +295,10 @@ INVALID = [
     ("deploy", {"statefulset_service_cluster_ip": "10.96.0.50"}, "statefulset_service_cluster_ip: the Service"),
     ("deploy", {"statefulset_update_strategy": "OnDelete", "statefulset_update_partition": 1},
      "statefulset_update_partition: a partition only applies to RollingUpdate"),
-    ("deploy", {"statefulset_volume_claim_templates": [_vct(name="Data")]},
+    ("deploy", {"statefulset_volume_claim_templates": [vct(name="Data")]},
      "statefulset_volume_claim_templates[0].name"),
     ("deploy", {"statefulset_service_name": "other-headless"}, "statefulset.spec.serviceName cannot be changed"),
-    ("deploy", {"statefulset_volume_claim_templates": [_vct(storage="2Gi")]},
+    ("deploy", {"statefulset_volume_claim_templates": [vct(storage="2Gi")]},
      "statefulset.spec.volumeClaimTemplates[myappdata].resources cannot be changed"),
     ("deploy", {"statefulset_pod_management_policy": "Parallel"}, "statefulset.spec.podManagementPolicy cannot be changed"),
     ("deploy", {"statefulset_selector_labels": {"app": "myapp-pod", "tier": "web"},
