@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""meta/argument_specs.yml of the NFS roles stays in sync with defaults/main.yml."""
+"""meta/argument_specs.yml of the NFS roles stays in sync with defaults/main.yml (and nfs_client_exports
+with the shape the nfs_probe module accepts)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,6 +12,8 @@ import os
 
 import pytest
 import yaml
+
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs_exports import EXPORTED_ARG_SPEC
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -39,3 +42,16 @@ def test_per_os_vars_define_the_same_names(role):
     redhat = load(role, "vars", "RedHat.yml")
     assert sorted(debian) == sorted(redhat)
     assert all(name.startswith("__" + role + "_") for name in debian)
+
+
+def test_nfs_client_exports_has_the_shape_nfs_probe_accepts():
+    """The role refuses a malformed entry before installing anything; nfs_probe must accept every entry
+    the role lets through (and the nfs_server_exported facts the role reads by default)."""
+    options = load("nfs_client", "meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
+    role = options["nfs_client_exports"]
+    assert (role["type"], role["elements"]) == (EXPORTED_ARG_SPEC["type"], EXPORTED_ARG_SPEC["elements"])
+    assert sorted(role["options"]) == sorted(EXPORTED_ARG_SPEC["options"])
+    for key, spec in EXPORTED_ARG_SPEC["options"].items():
+        documented = role["options"][key]
+        for field in ("type", "elements", "required", "default"):
+            assert documented.get(field) == spec.get(field), (key, field)
