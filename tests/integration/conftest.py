@@ -72,18 +72,21 @@ class PlaybookResult:
                     found.extend(task.get("hosts", {}).values())
         return found
 
-    def failures_text(self):
-        """``task [host]: msg`` for every failed host result (JSON callback)."""
-        lines = []
+    def failed_results(self, items=False):
+        """``(task name, host, result)`` for every failed or unreachable host result (rescued ones
+        included), in play order; with ``items``, also each failed item of a loop (JSON callback)."""
         for play in self.plays:
             for task in play.get("tasks", []):
                 for host, res in task.get("hosts", {}).items():
-                    failed = [res] + [r for r in res.get("results", []) if isinstance(r, dict)]
-                    for item in failed:
+                    candidates = [res] + ([r for r in res.get("results", []) if isinstance(r, dict)] if items else [])
+                    for item in candidates:
                         if item.get("failed") or item.get("unreachable"):
-                            lines.append("%s [%s]: %s" % (task.get("task", {}).get("name"), host,
-                                                          item.get("msg") or item.get("stderr") or item))
-        return "\n".join(lines)
+                            yield task.get("task", {}).get("name"), host, item
+
+    def failures_text(self):
+        """``task [host]: msg`` for every failed host result and loop item."""
+        return "\n".join("%s [%s]: %s" % (name, host, item.get("msg") or item.get("stderr") or item)
+                         for name, host, item in self.failed_results(items=True))
 
     def tail(self, lines=60):
         """The failed tasks' messages, or the end of the output when there are none."""

@@ -56,13 +56,7 @@ class Outcome(object):
     @property
     def failure_messages(self):
         """The ``msg`` of every failed task result (rescued ones included), in play order."""
-        messages = []
-        for play in self.result.plays:
-            for task in play.get("tasks", []):
-                for host_result in task.get("hosts", {}).values():
-                    if host_result.get("failed") or host_result.get("unreachable"):
-                        messages.append(str(host_result.get("msg")))
-        return messages
+        return [str(result.get("msg")) for _task, _host, result in self.result.failed_results()]
 
     def __str__(self):
         return "%s\nrc=%s elapsed=%.1fs changed=%s\nfailures: %s\n--- output (tail) ---\n%s" % (
