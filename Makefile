@@ -17,7 +17,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help setup demo test lint sanity units integration bench lab-up lab-down changelog clean
+.PHONY: help setup demo test lint sanity units integration bench lab-up lab-down changelog clean fresh-packages
 
 help:
 	@echo "make demo   - set up, start the lab, run the tutorial (playbooks/site.yml) and print the report"
@@ -62,6 +62,11 @@ integration: setup
 	$(BIN)/pytest tests/integration
 
 test: lint sanity units integration
+
+# CI runs this before `make test` (.ci/run with CI=true): purge the packages the NFS roles install, so that
+# every run starts from a fresh machine for them and the roles and tests must install what they use.
+fresh-packages: setup
+	$(BIN)/python tests/fresh_packages.py
 
 changelog: setup
 	$(BIN)/antsibull-changelog lint

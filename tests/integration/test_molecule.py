@@ -8,6 +8,10 @@ from the repository root and must exit 0. Choose scenarios with pytest's ``-k``
 (``pytest tests/integration/test_molecule.py -k nfs_ganesha``) or with
 ``MOLECULE_SCENARIOS=nfs_ganesha,nfs_kernel`` (a name that does not exist is an
 error, not a silent skip).
+
+In CI (``.ci/run`` with CI=true) the NFS packages are purged before the run and
+STATEFUL_NFS_FRESH_PACKAGES=1 is set: then the NFS scenarios must start on a host
+without the kernel NFS server (no ``exportfs``), as on a fresh machine, and pass there.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -61,6 +66,15 @@ def _environment():
 
 
 SCENARIOS = selected(discover(), os.environ.get("MOLECULE_SCENARIOS"))
+# Scenarios that must pass on a host where nothing has installed the kernel NFS server yet.
+WITHOUT_KERNEL_SERVER = ("nfs_ganesha", "nfs_kernel")
+
+
+def kernel_server_absent():
+    """True when neither dpkg nor the PATH knows the kernel NFS server (``exportfs``)."""
+    proc = subprocess.run(["dpkg-query", "--show", "--showformat=${db:Status-Status}", "nfs-kernel-server"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, check=False)
+    return proc.stdout.strip() != "installed" and shutil.which("exportfs") is None
 
 
 def test_discovery_finds_only_directories_with_molecule_yml(tmp_path):
@@ -87,6 +101,11 @@ def test_failure_excerpt_keeps_the_failed_task():
 @pytest.mark.molecule
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_molecule_scenario(scenario):
+    if os.environ.get("STATEFUL_NFS_FRESH_PACKAGES") == "1" and scenario in WITHOUT_KERNEL_SERVER:
+        # the fresh-machine run: nothing before this scenario may have installed the kernel server
+        assert kernel_server_absent(), (
+            "scenario %s must start on a host without nfs-kernel-server (exportfs), as on a fresh machine; "
+            "something installed it earlier in this run" % scenario)
     proc = subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "molecule"), "test", "-s", scenario],
         cwd=REPO, env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
