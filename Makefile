@@ -17,7 +17,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help setup demo test lint sanity units integration bench lab-up lab-down changelog clean fresh-packages
+.PHONY: help setup demo test lint sanity units integration bench lab-up lab-down changelog clean fresh-packages bench-tools
 
 help:
 	@echo "make demo   - set up, start the lab, run the tutorial (playbooks/site.yml) and print the report"
@@ -46,7 +46,11 @@ lab-down: setup
 demo: setup lab-up
 	$(BIN)/ansible-playbook -i inventory/lab playbooks/demo.yml
 
-bench: setup lab-up
+# The benchmarks' shell anchor asks the lab's CoreDNS with dig (Debian's bind9-dnsutils).
+bench-tools:
+	@command -v dig >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends bind9-dnsutils; }
+
+bench: setup lab-up bench-tools
 	$(BIN)/python bench/run.py
 
 lint: setup

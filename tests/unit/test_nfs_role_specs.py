@@ -55,3 +55,36 @@ def test_nfs_client_exports_has_the_shape_nfs_probe_accepts():
         documented = role["options"][key]
         for field in ("type", "elements", "required", "default"):
             assert documented.get(field) == spec.get(field), (key, field)
+
+
+def _wanted_packages(role, os_family="Debian", **settings):
+    """The role's ``__<role>_wanted_packages`` rendered by Ansible's own loader and templar from its vars files."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar, trust_as_template
+
+    loader = DataLoader()
+    variables = {}
+    for parts in (("defaults", "main.yml"), ("vars", os_family + ".yml"), ("vars", "main.yml")):
+        # role files are trusted templates, as when Ansible loads the role
+        variables.update((name, trust_as_template(value) if isinstance(value, str) else value)
+                         for name, value in loader.load_from_file(os.path.join(REPO, "roles", role, *parts)).items())
+    variables.update(settings)
+    return Templar(loader=loader, variables=variables).template(trust_as_template("{{ __%s_wanted_packages }}" % role))
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ({"nfs_server_backend": "kernel"}, ["nfs-kernel-server", "libnfs-utils"]),
+    ({"nfs_server_backend": "kernel", "nfs_server_verify_io": False}, ["nfs-kernel-server"]),
+    ({"nfs_server_backend": "ganesha"}, ["nfs-ganesha", "nfs-ganesha-vfs", "libnfs-utils"]),
+    # the Ganesha verification lists the served exports with nfs-ls even without the I/O probe
+    ({"nfs_server_backend": "ganesha", "nfs_server_verify_io": False}, ["nfs-ganesha", "nfs-ganesha-vfs", "libnfs-utils"]),
+    ({"nfs_server_backend": "ganesha", "nfs_server_verify_io": False, "nfs_server_verify": False},
+     ["nfs-ganesha", "nfs-ganesha-vfs"]),
+])
+def test_nfs_server_installs_every_program_its_tasks_run(settings, expected):
+    assert _wanted_packages("nfs_server", **settings) == expected
+
+
+@pytest.mark.parametrize("probe_tools, expected", [(True, ["nfs-common", "libnfs-utils"]), (False, ["nfs-common"])])
+def test_nfs_client_installs_the_probe_tools_when_asked(probe_tools, expected):
+    assert _wanted_packages("nfs_client", nfs_client_install_probe_tools=probe_tools) == expected
