@@ -4,7 +4,7 @@
 """Make ``ansible_collections.stateful.nfs`` importable for every test under tests/.
 
 Collection code imports itself by its full name
-(``from ansible_collections.stateful.nfs.plugins.module_utils.naming import ...``),
+(``from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import ...``),
 so Python needs a directory that holds ``ansible_collections/stateful/nfs``
 pointing at this clone.  ``make setup`` links one at ``.collections/``; when that
 link is missing (a plain clone, ``pytest`` run directly), an equivalent link is

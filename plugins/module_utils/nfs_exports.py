@@ -24,7 +24,7 @@ import ipaddress
 import posixpath
 import re
 
-from ansible_collections.stateful.nfs.plugins.module_utils.naming import (
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import (
     InvalidName,
     validate_dns1123_label,
 )

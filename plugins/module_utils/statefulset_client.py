@@ -45,7 +45,8 @@ try:
 except ImportError:
     HAS_DNSPYTHON = False
 
-from ansible_collections.stateful.nfs.plugins.module_utils import statefulset_objects as obj
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import selector_string
 
 REQUEST_TIMEOUT = 30
 
@@ -93,7 +94,7 @@ class StatefulSetClient:
                 "service": None, "taken": time.time()}
         if sts is None:
             return shot
-        shot["pods"] = self.pods(namespace, obj.label_selector(obj.spec(sts).get("selector"))).get("items") or []
+        shot["pods"] = self.pods(namespace, selector_string(obj.spec(sts).get("selector"))).get("items") or []
         if "order" in checks:
             shot["events"] = self.events(namespace, "StatefulSet", name)
         if "storage" in checks and obj.claim_templates(sts):
@@ -114,7 +115,7 @@ class StatefulSetClient:
                             fieldSelector="metadata.name=%s" % name)
         items = listing.get("items") or []
         sts = items[0] if items else None
-        selector = obj.label_selector(obj.spec(sts).get("selector")) if sts else None
+        selector = selector_string(obj.spec(sts).get("selector")) if sts else None
         pods = self.pods(namespace, selector)
         versions = {"StatefulSet": obj.meta(listing).get("resourceVersion"),
                     "Pod": obj.meta(pods).get("resourceVersion")}

@@ -22,7 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.stateful.nfs.plugins.module_utils import statefulset_objects as obj
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
 
 
 def _pending(pod, ordinal, condition, message):

@@ -25,8 +25,9 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.stateful.nfs.plugins.module_utils import statefulset_objects as obj
-from ansible_collections.stateful.nfs.plugins.module_utils.naming import pod_fqdn, reverse_pointer
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import service_selects
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import pod_fqdn, reverse_pointer
 
 CHECK = "dns"
 
@@ -84,7 +85,7 @@ def dns_plan(sts, service, pods, cluster_domain="cluster.local"):
     template_labels = obj.meta(obj.spec(sts).get("template") or {}).get("labels") or {}
     publish = bool(svc_spec.get("publishNotReadyAddresses"))
     info.update({"headless": svc_spec.get("clusterIP") == "None", "selector": selector,
-                 "selects_pods": obj.selector_matches(selector, template_labels), "publish_not_ready": publish})
+                 "selects_pods": service_selects(selector, template_labels), "publish_not_ready": publish})
     if not info["headless"]:
         violations.append(_v(None, "Service %s is not headless (clusterIP %s): per-pod DNS records need clusterIP: None"
                              % (svc_name, svc_spec.get("clusterIP"))))

@@ -28,8 +28,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.stateful.nfs.plugins.module_utils import statefulset_objects as obj
-from ansible_collections.stateful.nfs.plugins.module_utils.naming import ordinal_of
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import ordinal_of
 
 CHECK = "order"
 

@@ -23,9 +23,11 @@ __metaclass__ = type
 
 import copy
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from ansible_collections.stateful.nfs.plugins.module_utils.naming import (
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import selector_matches, selector_terms
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.quantity import InvalidQuantity, parse_quantity
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import (
     InvalidName,
     pvc_name,
     validate_dns1123_label,
@@ -119,47 +121,19 @@ def _string(value, field):
 # ---------------------------------------------------------------------------
 # quantities
 # ---------------------------------------------------------------------------
-_BINARY = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60}
-_DECIMAL = {"n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), "": 1,
-            "k": 10 ** 3, "M": 10 ** 6, "G": 10 ** 9, "T": 10 ** 12, "P": 10 ** 15, "E": 10 ** 18}
-_QUANTITY_RE = re.compile(
-    r"^(?P<num>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
-    r"(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$"
-)
-
-
-def parse_quantity(value, field="quantity"):
-    """A Kubernetes resource quantity (``1Gi``, ``500M``, ``1e9``, ``2048``) as a ``Decimal``."""
-    if isinstance(value, bool) or value is None:
-        raise SpecError("%s: must be a quantity such as 1Gi, got %r" % (field, value))
-    if isinstance(value, (int, float)):
-        value = str(value)
-    if not isinstance(value, str):
-        raise SpecError("%s: must be a quantity such as 1Gi, got %r" % (field, value))
-    match = _QUANTITY_RE.match(value.strip())
-    if not match:
-        raise SpecError("%s: %r is not a Kubernetes quantity (examples: 1Gi, 500Mi, 2G)" % (field, value))
+def _quantity(value, field):
+    """k8s.quantity.parse_quantity, refusing as a ``SpecError`` (the message names the field)."""
     try:
-        number = Decimal(match.group("num"))
-    except InvalidOperation:  # pragma: no cover - the regular expression only lets numbers through
-        raise SpecError("%s: %r is not a Kubernetes quantity" % (field, value))
-    suffix = match.group("suffix") or ""
-    if suffix in _BINARY:
-        result = number * _BINARY[suffix]
-    elif suffix in _DECIMAL:
-        result = number * Decimal(_DECIMAL[suffix])
-    else:
-        result = number * (Decimal(10) ** int(suffix[1:]))
-    if result < 0:
-        raise SpecError("%s: must not be negative, got %r" % (field, value))
-    return result
+        return parse_quantity(value, field)
+    except InvalidQuantity as exc:
+        raise SpecError(str(exc))
 
 
 def _storage(value, field):
     """Validate a storage size: a positive quantity, returned as given (a string)."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if parse_quantity(value, field) <= 0:
+    if _quantity(value, field) <= 0:
         raise SpecError("%s: must be greater than zero, got %r" % (field, value))
     return value
 
@@ -235,25 +209,6 @@ def validate_match_expressions(expressions, field):
             item["values"] = list(values)
         result.append(item)
     return result
-
-
-def selector_matches(selector, labels):
-    """True when a LabelSelector (``matchLabels``/``matchExpressions``) selects ``labels``."""
-    labels = labels or {}
-    for key, value in (selector.get("matchLabels") or {}).items():
-        if labels.get(key) != value:
-            return False
-    for expr in selector.get("matchExpressions") or []:
-        key, operator, values = expr["key"], expr["operator"], expr.get("values") or []
-        if operator == "In" and labels.get(key) not in values:
-            return False
-        if operator == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if operator == "Exists" and key not in labels:
-            return False
-        if operator == "DoesNotExist" and key in labels:
-            return False
-    return True
 
 
 # ---------------------------------------------------------------------------
@@ -734,7 +689,7 @@ def render_statefulset(params, prefix=""):
             container[key] = copy.deepcopy(value)
     for kind in ("limits", "requests"):
         for key, value in ((container.get("resources") or {}).get(kind) or {}).items():
-            parse_quantity(value, "%s.%s.%s" % (f("resources"), kind, key))
+            _quantity(value, "%s.%s.%s" % (f("resources"), kind, key))
 
     vcts = _vcts(params.get("volume_claim_templates"), f("volume_claim_templates"))
     extra_mounts = _list(params.get("volume_mounts"), f("volume_mounts"))
@@ -863,11 +818,6 @@ def claim_pattern(statefulset):
     return "^(%s)-%s-(0|[1-9][0-9]*)$" % ("|".join(templates), re.escape(statefulset["metadata"]["name"]))
 
 
-def label_selectors(selector):
-    """``matchLabels`` as the ``key=value`` strings kubernetes.core's ``label_selectors`` takes."""
-    return ["%s=%s" % (k, v) for k, v in sorted(((selector or {}).get("matchLabels") or {}).items())]
-
-
 # ---------------------------------------------------------------------------
 # desired vs live
 # ---------------------------------------------------------------------------
@@ -876,7 +826,7 @@ def _norm_resources(resources):
     for kind in ("requests", "limits"):
         values = (resources or {}).get(kind) or {}
         if values:
-            out[kind] = dict((k, parse_quantity(v, kind + "." + k)) for k, v in values.items())
+            out[kind] = dict((k, _quantity(v, kind + "." + k)) for k, v in values.items())
     return out
 
 
@@ -972,7 +922,7 @@ def immutable_changes(desired_statefulset, live_statefulset, desired_service=Non
 # ---------------------------------------------------------------------------
 def _pv_capacity(pv):
     try:
-        return parse_quantity(((pv.get("spec") or {}).get("capacity") or {}).get("storage"), "capacity")
+        return _quantity(((pv.get("spec") or {}).get("capacity") or {}).get("storage"), "capacity")
     except SpecError:
         return Decimal(-1)
 
@@ -1046,7 +996,7 @@ def unbindable_claims(statefulset, persistent_volumes, claims, storage_classes=N
         if klass in provisioning:
             continue
         try:
-            request = parse_quantity(((spec.get("resources") or {}).get("requests") or {}).get("storage"), name)
+            request = _quantity(((spec.get("resources") or {}).get("requests") or {}).get("storage"), name)
         except SpecError:
             continue
         modes = set(spec.get("accessModes") or [])
@@ -1230,7 +1180,7 @@ def manifest_plan(params):
         "claims": [{"ordinal": ordinal, "template": tpl["metadata"]["name"], "claim": claim}
                    for ordinal, tpl, claim in claim_names(bundle["statefulset"])],
         "claim_pattern": claim_pattern(bundle["statefulset"]),
-        "label_selectors": label_selectors(bundle["statefulset"]["spec"]["selector"]),
+        "label_selectors": selector_terms(bundle["statefulset"]["spec"]["selector"]),
     }
 
 

@@ -15,40 +15,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-from decimal import Decimal, InvalidOperation
-
-from ansible_collections.stateful.nfs.plugins.module_utils import statefulset_objects as obj
-from ansible_collections.stateful.nfs.plugins.module_utils.naming import pvc_name
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.quantity import parse_quantity
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import pvc_name
 
 CHECK = "storage"
-
-_QUANTITY_RE = re.compile(r"^([+-]?[0-9.]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$")
-_SUFFIX = {
-    None: Decimal(1), "n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"),
-    "k": Decimal(10) ** 3, "M": Decimal(10) ** 6, "G": Decimal(10) ** 9, "T": Decimal(10) ** 12,
-    "P": Decimal(10) ** 15, "E": Decimal(10) ** 18,
-    "Ki": Decimal(2) ** 10, "Mi": Decimal(2) ** 20, "Gi": Decimal(2) ** 30, "Ti": Decimal(2) ** 40,
-    "Pi": Decimal(2) ** 50, "Ei": Decimal(2) ** 60,
-}
-
-
-def parse_quantity(value, field="quantity"):
-    """A Kubernetes resource quantity (``1Gi``, ``500M``, ``1.5e9``) -> Decimal."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Decimal(str(value))
-    match = _QUANTITY_RE.match(str(value).strip()) if isinstance(value, str) else None
-    if not match:
-        raise ValueError("%s: %r is not a Kubernetes quantity (e.g. 1Gi, 500Mi, 2G)" % (field, value))
-    number, suffix = match.groups()
-    try:
-        base = Decimal(number)
-    except InvalidOperation:
-        raise ValueError("%s: %r is not a Kubernetes quantity (e.g. 1Gi, 500Mi, 2G)" % (field, value))
-    if suffix and suffix[0] in "eE":
-        return base * (Decimal(10) ** int(suffix[1:]))
-    return base * _SUFFIX[suffix]
-
 
 def normalize_expected_volumes(value, templates):
     """Validate ``expected_volumes`` and return ``{(ordinal, template): pv_name}``.

@@ -14,8 +14,9 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.stateful.nfs.plugins.module_utils import statefulset_objects as obj
-from ansible_collections.stateful.nfs.plugins.module_utils.naming import (
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import selector_string
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import (
     validate_dns1123_label,
     validate_dns1123_subdomain,
 )
@@ -204,7 +205,7 @@ class Validation:
         if status and status["complete"] and not record:
             return {"complete": True, "timed_out": False, "elapsed": self.monotonic() - started_m,
                     "records": records, "started": started}
-        selector = obj.label_selector(obj.spec(sts).get("selector")) if sts else None
+        selector = selector_string(obj.spec(sts).get("selector")) if sts else None
         wake = [status["recheck_at"] if status else None]
         stream = self.client.stream(p["namespace"], p["name"], selector, versions, deadline, wake)
         complete = False

@@ -12,7 +12,7 @@ import copy
 
 
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_completion import rollout_status
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_objects import format_time, parse_time
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.objects import format_time, parse_time
 
 
 def _set_revision(pod, rev):

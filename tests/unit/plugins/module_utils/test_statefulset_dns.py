@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-from ansible_collections.stateful.nfs.plugins.module_utils.naming import reverse_pointer
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import reverse_pointer
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_dns import dns_plan, evaluate_dns
 
 SVC = "statefulset-headless.default.svc.cluster.local"

@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from ansible_collections.stateful.nfs.plugins.module_utils import statefulset_objects as obj
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_order import watch_order
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_validator import evaluate
 

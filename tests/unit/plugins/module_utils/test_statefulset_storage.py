@@ -8,14 +8,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from decimal import Decimal
-
 import pytest
 
 from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_storage import (
     check_storage,
     normalize_expected_volumes,
-    parse_quantity,
 )
 
 PINNED = {"0": "pv001", "1": "pv002", "2": "pv003"}
@@ -119,15 +116,3 @@ def test_expected_volumes_shapes():
         normalize_expected_volumes({"0": "a"}, ["data", "logs"])
 
 
-@pytest.mark.parametrize("text,value", [
-    ("1Gi", Decimal(2 ** 30)), ("512Mi", Decimal(2 ** 29)), ("2G", Decimal(2 * 10 ** 9)), ("1.5Gi", Decimal(3 * 2 ** 29)),
-    ("100m", Decimal("0.1")), ("1e3", Decimal(1000)), ("7", Decimal(7)), (5, Decimal(5)),
-])
-def test_parse_quantity(text, value):
-    assert parse_quantity(text) == value
-
-
-@pytest.mark.parametrize("text", ["", "1 Gi", "Gi", "1gb", "abc", None])
-def test_parse_quantity_rejects(text):
-    with pytest.raises(ValueError, match="is not a Kubernetes quantity"):
-        parse_quantity(text, "capacity")

@@ -17,7 +17,7 @@ import pytest
 
 
 from ansible_collections.stateful.nfs.plugins.module_utils import statefulset_validator
-from ansible_collections.stateful.nfs.plugins.module_utils.naming import reverse_pointer
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import reverse_pointer
 from ansible_collections.stateful.nfs.plugins.modules import statefulset_validate
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "..", "module_utils", "fixtures", "statefulset",

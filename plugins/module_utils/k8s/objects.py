@@ -16,7 +16,7 @@ import calendar
 import re
 import time
 
-from ansible_collections.stateful.nfs.plugins.module_utils.naming import ordinal_of
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import ordinal_of
 
 REVISION_LABEL = "controller-revision-hash"
 CONTROLLER = "statefulset-controller"
@@ -112,31 +112,6 @@ def partition(sts):
 def claim_templates(sts):
     """``[(name, template), ...]`` of the volumeClaimTemplates."""
     return [(meta(t).get("name"), t) for t in spec(sts).get("volumeClaimTemplates") or []]
-
-
-def label_selector(selector):
-    """A ``LabelSelector`` dict -> the string form the list API takes (``a=b,c in (d,e)``)."""
-    selector = selector or {}
-    parts = ["%s=%s" % (k, v) for k, v in sorted((selector.get("matchLabels") or {}).items())]
-    for expr in selector.get("matchExpressions") or []:
-        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
-        if op == "In":
-            parts.append("%s in (%s)" % (key, ",".join(values)))
-        elif op == "NotIn":
-            parts.append("%s notin (%s)" % (key, ",".join(values)))
-        elif op == "Exists":
-            parts.append(key)
-        elif op == "DoesNotExist":
-            parts.append("!%s" % key)
-        else:
-            raise ValueError("selector: unsupported matchExpressions operator %r" % op)
-    return ",".join(parts)
-
-
-def selector_matches(selector, labels):
-    """Does a plain ``{key: value}`` selector (a Service's) match ``labels``?"""
-    labels = labels or {}
-    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
 
 
 # --------------------------------------------------------------------------- Pod

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests for plugins/module_utils/naming.py."""
+"""Unit tests for plugins/module_utils/k8s/names.py."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.stateful.nfs.plugins.module_utils.naming import (
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import (
     DNS1123_LABEL_MAX,
     DNS1123_SUBDOMAIN_MAX,
     InvalidName,

@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests for plugins/module_utils/k8s/labels.py: the one selector model.
+
+LabelSelector semantics follow metav1.LabelSelectorAsSelector (k8s.io/apimachinery/pkg/apis/meta/v1):
+nil selects nothing, {} selects everything, every requirement must hold. A Service's selector is a
+plain equality map; a Service without one gets no endpoints (the EndpointSlice controller skips it).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import (
+    selector_matches,
+    selector_string,
+    selector_terms,
+    service_selects,
+)
+
+LABELS = {"app": "myapp-pod", "tier": "web"}
+
+
+@pytest.mark.parametrize("selector, expected", [
+    ({"matchLabels": {"app": "myapp-pod"}}, True),
+    ({"matchLabels": {"app": "other"}}, False),
+    ({"matchLabels": {"app": "myapp-pod", "tier": "web"}}, True),
+    ({"matchLabels": {"missing": ""}}, False),
+    ({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["web", "db"]}]}, True),
+    ({"matchExpressions": [{"key": "gone", "operator": "In", "values": ["web"]}]}, False),
+    ({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]}, False),
+    ({"matchExpressions": [{"key": "gone", "operator": "NotIn", "values": ["web"]}]}, True),
+    ({"matchExpressions": [{"key": "tier", "operator": "Exists"}]}, True),
+    ({"matchExpressions": [{"key": "gone", "operator": "Exists"}]}, False),
+    ({"matchExpressions": [{"key": "gone", "operator": "DoesNotExist"}]}, True),
+    ({"matchExpressions": [{"key": "tier", "operator": "DoesNotExist"}]}, False),
+    # matchLabels and expressions are ANDed
+    ({"matchLabels": {"app": "myapp-pod"}, "matchExpressions": [{"key": "tier", "operator": "In", "values": ["db"]}]},
+     False),
+    # LabelSelectorAsSelector: an empty selector selects everything, a missing one nothing
+    ({}, True),
+    (None, False),
+])
+def test_label_selector_matches_as_the_api_server_does(selector, expected):
+    assert selector_matches(selector, LABELS) is expected
+
+
+def test_label_selector_is_not_a_plain_map():
+    # the drifted twin read {matchLabels: {...}} as a label named "matchLabels" and said no
+    assert selector_matches({"matchLabels": {"app": "myapp-pod"}}, {"app": "myapp-pod"})
+    assert not selector_matches({"matchLabels": {"app": "myapp-pod"}}, {"matchLabels": "x"})
+
+
+def test_unknown_operator_is_refused():
+    with pytest.raises(ValueError, match="unsupported matchExpressions operator 'Near'"):
+        selector_matches({"matchExpressions": [{"key": "a", "operator": "Near"}]}, LABELS)
+
+
+@pytest.mark.parametrize("selector, expected", [
+    ({"app": "myapp-pod"}, True),
+    ({"app": "myapp-pod", "tier": "web"}, True),
+    ({"app": "other"}, False),
+    ({"tier": "web", "missing": "x"}, False),
+    # a Service without a selector selects no pods
+    ({}, False),
+    (None, False),
+])
+def test_service_selector_is_an_equality_map(selector, expected):
+    assert service_selects(selector, LABELS) is expected
+
+
+def test_selector_terms_and_string():
+    selector = {
+        "matchLabels": {"b": "2", "a": "1"},
+        "matchExpressions": [
+            {"key": "tier", "operator": "In", "values": ["web", "db"]},
+            {"key": "env", "operator": "NotIn", "values": ["dev"]},
+            {"key": "owner", "operator": "Exists"},
+            {"key": "legacy", "operator": "DoesNotExist"},
+        ],
+    }
+    assert selector_terms(selector) == ["a=1", "b=2", "tier in (web,db)", "env notin (dev)", "owner", "!legacy"]
+    assert selector_string(selector) == "a=1,b=2,tier in (web,db),env notin (dev),owner,!legacy"
+    assert selector_terms({"matchLabels": {"app": "myapp-pod"}}) == ["app=myapp-pod"]
+    assert selector_terms(None) == [] and selector_string({}) == ""
+    with pytest.raises(ValueError, match="unsupported"):
+        selector_terms({"matchExpressions": [{"key": "a", "operator": "Near"}]})
