@@ -8,10 +8,10 @@ including the rows covered elsewhere (tests/integration/test_k8s_roles.py, the N
 scenarios, tests/integration/test_statefulset_validate.py).
 
 Each test works in its own namespace ``it-fault-<case>-<random>`` with its own volume set, PV
-names and storage class (k8s_roles_helpers.Stack, renamed), and removes them. The NFS fault
-uses an NFS-Ganesha of its own (its own port, configuration, pid file and exports under a
-temporary directory, started and stopped by the nfs_server role's mechanism), so the lab's
-shared server on 127.0.0.1:2049 is never stopped. The "API server unreachable" fault points a
+names and storage class (FaultStack in helpers/stacks.py), and removes them. The NFS fault
+uses an NFS-Ganesha of its own (OwnNfs in helpers/nfs.py: its own port, configuration, pid file
+and exports under a temporary directory, started and stopped by the nfs_server role's mechanism),
+so the lab's shared server on 127.0.0.1:2049 is never stopped. The "API server unreachable" fault points a
 copy of the lab's kubeconfig at a closed loopback port; the lab itself is never touched.
 """
 
@@ -19,90 +19,49 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import glob
-import hashlib
-import json
 import os
 import re
-import socket
-import subprocess
 
 import pytest
-import yaml
 
-from ansible_collections.stateful.nfs.tests.integration.conftest import ansible_env
-from ansible_collections.stateful.nfs.tests.integration.k8s_roles_helpers import (
-    LAB_INVENTORY,
+from ansible_collections.stateful.nfs.tests.integration.helpers.ansible_runs import LAB_INVENTORY, ok, refused, run, run_module
+from ansible_collections.stateful.nfs.tests.integration.helpers.nfs import OwnNfs, host_state, lab_ganesha_pid, listening
+from ansible_collections.stateful.nfs.tests.integration.helpers.stacks import (
     UNSET,
-    Stack,
+    FaultStack,
+    StackMaker,
     assert_markers_through_claims,
     claim,
-    ok,
     ready_pods,
-    refused,
-    run,
+    uids,
     vct,
+    wait_gone,
     write_markers,
 )
-from ansible_collections.stateful.nfs.tests.integration.test_statefulset_validate import NEVER_READY, validate
+from ansible_collections.stateful.nfs.tests.integration.helpers.validate import NEVER_READY, validate
 
 pytestmark = pytest.mark.lab
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NFS_CLIENT_PLAYBOOK = "tests/integration/fault_matrix/nfs_client.yml"
-NFS_SERVER_STOP_PLAYBOOK = "tests/integration/fault_matrix/nfs_server_stop.yml"
 TRACEBACK = "Traceback (most recent call last)"
 
 
-class FaultStack(Stack):
-    """k8s_roles_helpers.Stack in a namespace ``it-fault-<case>-<random>``; its volume set, PV name
-    prefix and storage class follow the namespace, as they do in Stack."""
-
-    def __init__(self, lab, kube, playbook_runner, exports, case, **kwargs):
-        Stack.__init__(self, lab, kube, playbook_runner, exports, case, **kwargs)
-        old = self.namespace
-        self.namespace = self.volume_set = self.storage_class = "it-fault-%s-%s" % (case, self.suffix)
-        self.pv_prefix = self.namespace + "-pv"
-        self.base = json.loads(json.dumps(self.base).replace(old, self.namespace))
-
-
 @pytest.fixture
-def stacks(lab, kube, playbook, lab_exports):
-    made = []
-
-    def make(case, exports=None, **kwargs):
-        stack = FaultStack(lab, kube, playbook, lab_exports if exports is None else exports, case, **kwargs)
-        made.append(stack)
-        return stack
-    yield make
-    for stack in made:
-        stack.cleanup()
-
-
-def uids(objects):
-    return dict((name, item["metadata"]["uid"]) for name, item in objects.items())
-
-
-def wait_gone(stack, what="pods"):
-    stack.kube.wait_for(lambda: not getattr(stack, what)(), timeout=90, what="%s of %s to go" % (what, stack.namespace))
-
-
-def run_module(args, **env):
-    """An ad hoc module run as a user runs it (``ansible localhost -m ...``); (rc, output)."""
-    cmd = [os.path.join(REPO, ".venv", "bin", "ansible"), "localhost", "-c", "local", "-i", "localhost,",
-           "-m", args.pop("_module"), "-a", json.dumps(args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False, cwd=REPO,
-                          env=ansible_env(dict({"ANSIBLE_PYTHON_INTERPRETER": os.path.join(REPO, ".venv", "bin", "python"),
-                                                "ANSIBLE_LOCALHOST_WARNING": "False"}, **env)))
-    return proc.returncode, proc.stdout + proc.stderr
+def fault_stacks(lab, kube, playbook, lab_exports):
+    """``make(case, exports=None, **kwargs)``: a FaultStack (on ``exports``, the lab's by default), removed
+    at the end of the test."""
+    made = StackMaker(lambda case, exports=None, **kwargs: FaultStack(
+        lab, kube, playbook, lab_exports if exports is None else exports, case, **kwargs))
+    yield made
+    made.cleanup()
 
 
 # =========================================================================== a pod that never becomes Ready
-def test_never_ready_pod_halts_the_rollout_at_its_ordinal(lab, stacks):
+def test_never_ready_pod_halts_the_rollout_at_its_ordinal(lab, fault_stacks):
     """Scale 2 -> 4 with a canary template whose pods stay un-Ready: the role's wait fails naming
     myapp-2, the controller creates no myapp-3, myapp-0/1 and their data are untouched; after the
     template is fixed and the stuck pod deleted (Kubernetes' forced rollback) all four come up."""
-    stack = stacks("halt", replicas=2)
+    stack = fault_stacks("halt", replicas=2)
     ok(stack.deploy())
     markers = write_markers(stack, range(2))
     pods_before, binding_before = uids(stack.pods()), stack.binding()
@@ -136,60 +95,6 @@ def test_never_ready_pod_halts_the_rollout_at_its_ordinal(lab, stacks):
 
 
 # =========================================================================== NFS server stopped before verify
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _listening(port):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(1)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-class OwnNfs(object):
-    """An inventory whose NFS server is an NFS-Ganesha of this test's own, on loopback."""
-
-    def __init__(self, root, runner):
-        self.root = root
-        self.runner = runner
-        self.port = _free_port()
-        self.names = ["f1", "f2", "f3", "f4"]
-        self.daemon = {"config": "%s/etc/ganesha.conf" % root, "pid_file": "%s/run/ganesha.pid" % root,
-                       "log_file": "%s/log/ganesha.log" % root}
-        server = {
-            "nfs_server_backend": "ganesha", "nfs_server_address": "127.0.0.1", "nfs_server_service_manager": "none",
-            "nfs_server_ganesha_bind_address": "127.0.0.1", "nfs_server_ganesha_port": self.port,
-            "nfs_server_ganesha_config_file": self.daemon["config"],
-            "nfs_server_ganesha_exports_file": "%s/etc/exports.conf" % root,
-            "nfs_server_ganesha_pid_file": self.daemon["pid_file"], "nfs_server_ganesha_log_file": self.daemon["log_file"],
-            "nfs_server_ganesha_recovery_dir": "%s/recovery" % root, "nfs_server_ganesha_graceless": True,
-            "nfs_server_exports": [{"name": n, "path": "%s/data/%s" % (root, n),
-                                    "clients": [{"host": "127.0.0.1", "options": ["rw", "sync"]}]} for n in self.names],
-        }
-        self.inventory = os.path.join(root, "inventory.yml")
-        with open(self.inventory, "w") as stream:
-            yaml.safe_dump({"all": {
-                "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
-                "children": {"nfs_servers": {"hosts": {"it-fault-nfs": server}},
-                             "k8s_nodes": {"hosts": {"it-fault-node": {}}}}}}, stream)
-
-    def stop(self):
-        """Stop it through the nfs_server role's own ``stop`` entry point (by its pid file)."""
-        result = self.runner(NFS_SERVER_STOP_PLAYBOOK, inventory=self.inventory)
-        assert result.rc == 0, result.tail(40)
-        return result
-
-    def tree(self):
-        """The server's configuration files and export directories (what a verify run must not change)."""
-        found = {}
-        for path in sorted(glob.glob(self.root + "/etc/*") + glob.glob(self.root + "/data/*/*")):
-            with open(path, "rb") as stream:
-                found[path] = hashlib.sha256(stream.read()).hexdigest()
-        return found
-
-
 @pytest.fixture
 def own_nfs(lab, playbook, tmp_path_factory):
     server = OwnNfs(str(tmp_path_factory.mktemp("it-fault-nfs")), playbook)
@@ -200,44 +105,22 @@ def own_nfs(lab, playbook, tmp_path_factory):
             server.stop()
 
 
-def _lab_ganesha_pid():
-    with open("/run/ganesha/ganesha.pid") as stream:
-        return stream.read().strip()
-
-
-def _failures(result):
-    """``{host: failure messages}`` of a PlaybookResult."""
-    found = {}
-    for play in result.plays:
-        for task in play.get("tasks", []):
-            for host, host_result in task.get("hosts", {}).items():
-                if host_result.get("failed") or host_result.get("unreachable"):
-                    found.setdefault(host, []).append(str(host_result.get("msg")))
-    return dict((host, "\n".join(messages)) for host, messages in found.items())
-
-
-def _assert_names_every_export(server, text):
-    for name in server.names:
-        assert "export '%s'" % name in text, "export %s not named in %r" % (name, text)
-    assert "nothing listens there" in text, text
-
-
-def test_nfs_server_stopped_before_verify_names_the_export(stacks, own_nfs):
+def test_nfs_server_stopped_before_verify_names_the_export(fault_stacks, own_nfs):
     """site.yml on an inventory with a Ganesha of the test's own; the server stops; the verify run
     (``--tags verify``) fails naming every export and the reason, the NFS clients' preflight names
     the node and the exports, PVs, claims and pods are untouched; site.yml brings the server back
     and every ordinal reads its data."""
-    stack = stacks("nfs")
+    stack = fault_stacks("nfs")
     extra = stack.vars()
     del extra["nfs_volumes_exports"]  # site.yml takes them from the nfs_server role's facts
-    lab_pid = _lab_ganesha_pid()
+    lab_pid = lab_ganesha_pid()
 
     def site(**kwargs):
         return stack.runner("playbooks/site.yml", extra_vars=extra, inventory=own_nfs.inventory, **kwargs)
 
     first = site()
     assert first.rc == 0, first.tail(80)
-    assert _listening(own_nfs.port)
+    assert listening(own_nfs.port)
     pvs = stack.pvs()
     assert sorted(pv["spec"]["nfs"]["path"] for pv in pvs.values()) == [
         "%s/data/%s" % (own_nfs.root, n) for n in own_nfs.names]
@@ -246,24 +129,24 @@ def test_nfs_server_stopped_before_verify_names_the_export(stacks, own_nfs):
     cluster, files = stack.snapshot(), own_nfs.tree()
 
     assert own_nfs.stop().changed() == 1
-    assert not _listening(own_nfs.port)
+    assert not listening(own_nfs.port)
 
     # the server's own verification, then the nodes' preflight: each fails on its host, naming every export
     for tags, host in ((["verify"], "it-fault-nfs"), (["preflight"], "it-fault-node")):
         outcome = site(tags=tags)
         assert outcome.rc != 0, outcome.tail(80)
-        failures = _failures(outcome)
+        failures = outcome.failures_by_host()
         assert list(failures) == [host], failures
-        _assert_names_every_export(own_nfs, failures[host])
+        own_nfs.assert_every_export_named(failures[host])
         assert TRACEBACK not in outcome.output
 
     assert stack.snapshot() == cluster, "a failed verify changed the cluster"
     assert own_nfs.tree() == files, "a failed verify changed the server's files"
-    assert _lab_ganesha_pid() == lab_pid, "the lab's own NFS server was disturbed"
+    assert lab_ganesha_pid() == lab_pid, "the lab's own NFS server was disturbed"
 
     again = site()
     assert again.rc == 0, again.tail(80)
-    assert _listening(own_nfs.port)
+    assert listening(own_nfs.port)
     assert stack.snapshot() == cluster
     assert_markers_through_claims(stack, markers)
 
@@ -317,12 +200,12 @@ def test_unreachable_api_server_is_a_clean_error(request, lab, kube, playbook, l
 
 
 # =========================================================================== out-of-band deletions
-def test_out_of_band_deletions_keep_every_ordinals_data(stacks, kube):
+def test_out_of_band_deletions_keep_every_ordinals_data(fault_stacks, kube):
     """Someone deletes the StatefulSet with kubectl; later the StatefulSet and all its claims. Re-running
     the roles gives every ordinal the same claim (first case) or, after the reclaim action, the same
     volume (second case), and its data. (The same through teardown.yml and the role's
     statefulset_delete_claims: test_k8s_roles.py.)"""
-    stack = stacks("oob")
+    stack = fault_stacks("oob")
     ok(stack.deploy())
     binding, claims_before = stack.binding(), uids(stack.claims())
     markers = write_markers(stack, range(3))
@@ -439,7 +322,7 @@ INVALID = [
 
 
 @pytest.fixture(scope="module")
-def baseline(lab, kube, playbook, lab_exports):
+def fault_baseline(lab, kube, playbook, lab_exports):
     """A deployed tutorial (3 pods, 4 volumes) that every refused run must leave exactly as it was."""
     stack = FaultStack(lab, kube, playbook, lab_exports, "refuse")
     try:
@@ -449,40 +332,31 @@ def baseline(lab, kube, playbook, lab_exports):
         stack.cleanup()
 
 
-def host_state():
-    """What a refused run could change on this host: the package database and the lab's Ganesha files."""
-    found = {}
-    for path in ["/var/lib/dpkg/status"] + sorted(glob.glob("/etc/ganesha/*")):
-        with open(path, "rb") as stream:
-            found[path] = hashlib.sha256(stream.read()).hexdigest()
-    return found
-
-
 @pytest.mark.parametrize("where, values, needle", [c[1:] for c in INVALID], ids=[c[0] for c in INVALID])
-def test_invalid_input_is_refused_naming_the_field(lab, baseline, tmp_path, where, values, needle):
-    cluster, host = baseline.snapshot(), host_state()
+def test_invalid_input_is_refused_naming_the_field(lab, fault_baseline, tmp_path, where, values, needle):
+    cluster, host = fault_baseline.snapshot(), host_state()
     values = dict(values)
     if "statefulset_volume_claim_templates" in values:
-        values["statefulset_volume_claim_templates"] = [dict(t, storage_class_name=baseline.storage_class)
+        values["statefulset_volume_claim_templates"] = [dict(t, storage_class_name=fault_baseline.storage_class)
                                                         for t in values["statefulset_volume_claim_templates"]]
     report = tmp_path / "reports" / "myapp.xml"
     if where == "module":
-        result = validate(lab, **dict({"name": "myapp", "namespace": baseline.namespace, "junit_path": str(report)},
+        result = validate(lab, **dict({"name": "myapp", "namespace": fault_baseline.namespace, "junit_path": str(report)},
                                       **values))
         assert result.get("failed"), result
         text = str(result.get("msg"))
     else:
         if where == "deploy-volumes":
-            outcome = baseline.deploy(it_deploy_statefulset=False, **values)
+            outcome = fault_baseline.deploy(it_deploy_statefulset=False, **values)
         elif where == "deploy-sts":
-            outcome = baseline.deploy(it_deploy_volumes=False, **values)
+            outcome = fault_baseline.deploy(it_deploy_volumes=False, **values)
         elif where == "nfs_client":
-            outcome = run(baseline.runner, NFS_CLIENT_PLAYBOOK, values, inventory=LAB_INVENTORY)
+            outcome = run(fault_baseline.runner, NFS_CLIENT_PLAYBOOK, values, inventory=LAB_INVENTORY)
         else:
-            outcome = baseline.playbook(where, **values)
+            outcome = fault_baseline.playbook(where, **values)
         assert outcome.rc != 0, "expected a refusal\n%s" % outcome
         text = "\n".join(outcome.failure_messages)
     assert needle in text, "%r not in %r" % (needle, text)
-    assert baseline.snapshot() == cluster, "a refused run changed the cluster"
+    assert fault_baseline.snapshot() == cluster, "a refused run changed the cluster"
     assert host_state() == host, "a refused run changed the host"
     assert not report.exists(), "a refused run wrote a report"

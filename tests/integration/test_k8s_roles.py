@@ -5,7 +5,7 @@
 on the lab: a real control plane (StatefulSet, PV binder and garbage collector controllers as
 upstream), KWOK nodes, NFS-Ganesha on loopback.
 
-Each test uses its own namespace and volume set (see k8s_roles_helpers.Stack) and removes them.
+Each test uses its own namespace and volume set (Stack in helpers/stacks.py) and removes them.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,18 +16,15 @@ import time
 
 import pytest
 
-from ansible_collections.stateful.nfs.tests.integration.k8s_roles_helpers import (
-    LAB_INVENTORY,
-    Kube,
+from ansible_collections.stateful.nfs.tests.integration.helpers.ansible_runs import LAB_INVENTORY, ok, refused, run
+from ansible_collections.stateful.nfs.tests.integration.helpers.kube import Kube, k8s_time, ready
+from ansible_collections.stateful.nfs.tests.integration.helpers.nfs import nfs_read
+from ansible_collections.stateful.nfs.tests.integration.helpers.stacks import (
     Stack,
+    StackMaker,
     assert_markers_through_claims,
     claim,
-    nfs_read,
-    ok,
-    ready,
     ready_pods,
-    refused,
-    run,
     vct,
     write_markers,
 )
@@ -40,19 +37,10 @@ IMAGE_V2 = "registry.lab.invalid/k8s/my_nginx:v2"
 
 @pytest.fixture
 def stacks(lab, kube, playbook, lab_exports):
-    made = []
-
-    def make(case, **kwargs):
-        stack = Stack(lab, kube, playbook, lab_exports, case, **kwargs)
-        made.append(stack)
-        return stack
-    yield make
-    for stack in made:
-        stack.cleanup()
-
-
-def _ts(value):
-    return time.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+    """``make(case, **kwargs)``: a Stack on the lab's exports, removed at the end of the test."""
+    made = StackMaker(lambda case, **kwargs: Stack(lab, kube, playbook, lab_exports, case, **kwargs))
+    yield made
+    made.cleanup()
 
 
 # --------------------------------------------------------------------------- the tutorial, end to end
@@ -101,7 +89,7 @@ def test_site_yml_replays_the_tutorial(stacks, kube, lab_exports):
     assert ready_pods(stack) == ["myapp-0", "myapp-1", "myapp-2"]
     for ordinal in (1, 2):  # created only after the previous pod was Ready (whole seconds)
         previous = [c for c in pods["myapp-%d" % (ordinal - 1)]["status"]["conditions"] if c["type"] == "Ready"][0]
-        assert _ts(pods["myapp-%d" % ordinal]["metadata"]["creationTimestamp"]) >= _ts(previous["lastTransitionTime"])
+        assert k8s_time(pods["myapp-%d" % ordinal]["metadata"]["creationTimestamp"]) >= k8s_time(previous["lastTransitionTime"])
 
     # The binder picks the smallest fitting volume: the 1Gi ones for ordinals 0 and 1.
     binding = stack.binding()
@@ -233,27 +221,23 @@ def test_pinned_volumes_bind_ordinal_n_to_volume_n(stacks):
 
 
 # --------------------------------------------------------------------------- updates
-def _images(stack):
-    return dict((name, pod["spec"]["containers"][0]["image"]) for name, pod in stack.pods().items())
-
-
 def test_canary_update_stops_at_the_partition_then_promotes(stacks):
     stack = stacks("update")
     ok(stack.deploy())
-    assert set(_images(stack).values()) == {IMAGE_V1}
+    assert set(stack.images().values()) == {IMAGE_V1}
 
     ok(stack.playbook("update.yml", statefulset_image=IMAGE_V2, update_promote=False))
     sts = stack.statefulset()
     assert sts["spec"]["updateStrategy"]["rollingUpdate"]["partition"] == 2
-    assert _images(stack) == {"myapp-0": IMAGE_V1, "myapp-1": IMAGE_V1, "myapp-2": IMAGE_V2}
+    assert stack.images() == {"myapp-0": IMAGE_V1, "myapp-1": IMAGE_V1, "myapp-2": IMAGE_V2}
     assert sts["status"]["updatedReplicas"] == 1
     assert sts["status"]["currentRevision"] != sts["status"]["updateRevision"]
     assert ok(stack.playbook("update.yml", statefulset_image=IMAGE_V2, update_promote=False)).changed == 0
-    assert _images(stack)["myapp-1"] == IMAGE_V1
+    assert stack.images()["myapp-1"] == IMAGE_V1
 
     ok(stack.playbook("update.yml", statefulset_image=IMAGE_V2))
     assert stack.statefulset()["spec"]["updateStrategy"]["rollingUpdate"]["partition"] == 0
-    assert set(_images(stack).values()) == {IMAGE_V2}
+    assert set(stack.images().values()) == {IMAGE_V2}
     assert ready_pods(stack) == ["myapp-0", "myapp-1", "myapp-2"]
     assert ok(stack.playbook("update.yml", statefulset_image=IMAGE_V2)).changed == 0
 

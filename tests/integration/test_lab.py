@@ -1,80 +1,22 @@
 # -*- coding: utf-8 -*-
 """The lab proves the tutorial: the tutorial's own manifests, applied with the lab's
 kubectl, behave as the tutorial says (ordered creation, PVC binding, per-pod DNS,
-reverse-order scale-down). Every fact is read from the API or from CoreDNS."""
+reverse-order scale-down). Every fact is read from the API (PodRecorder in helpers/kube.py
+records the pods' events) or from CoreDNS."""
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import dns.resolver
 import dns.reversename
 import pytest
-import urllib3
-from kubernetes import client, config, watch
+
+from ansible_collections.stateful.nfs.tests.integration.helpers.kube import PodRecorder
 
 FILES = Path(__file__).parent / "files" / "tutorial"
 NAMESPACE = "it-lab-tutorial"
 PVS = ["pv001", "pv002", "pv003", "pv004"]
-
-
-class PodRecorder:
-    """Watches the namespace's pods and records (time, event, pod, ready) tuples."""
-
-    def __init__(self, kubeconfig, namespace):
-        self.api = client.CoreV1Api(config.new_client_from_config(config_file=kubeconfig))
-        self.namespace = namespace
-        self.events = []
-        self._watch = watch.Watch()
-        self._started = threading.Event()
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        rv = self.api.list_namespaced_pod(self.namespace).metadata.resource_version
-        self._started.set()
-        try:
-            for event in self._watch.stream(self.api.list_namespaced_pod, self.namespace,
-                                            resource_version=rv, timeout_seconds=300):
-                pod = event["object"]
-                ready = any(c.type == "Ready" and c.status == "True"
-                            for c in (pod.status.conditions or []))
-                self.events.append((time.monotonic(), event["type"], pod.metadata.name, ready))
-        except urllib3.exceptions.HTTPError:
-            # stop() closes the stream under the reader, which then ends with a ProtocolError
-            if not self._stopping.is_set():
-                raise
-
-    def start(self):
-        self._thread.start()
-        assert self._started.wait(30), "the pod watch did not start"
-        return self
-
-    def stop(self):
-        self._stopping.set()
-        self._watch.stop()
-
-    def first(self, kind, name, ready=None):
-        for stamp, etype, pod, is_ready in self.events:
-            if etype == kind and pod == name and (ready is None or is_ready == ready):
-                return stamp
-        return None
-
-    def first_ready(self, name):
-        for stamp, etype, pod, is_ready in self.events:
-            if etype != "DELETED" and pod == name and is_ready:
-                return stamp
-        return None
-
-    def wait_for(self, predicate, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate():
-                return True
-            time.sleep(0.05)
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -126,12 +68,8 @@ def test_claims_bound_and_fourth_pv_available(lab, tutorial):
         assert ref["namespace"] == NAMESPACE and ref["name"] in claims
 
 
-def _pods(lab):
-    return {p["metadata"]["name"]: p for p in lab.get_json("pods", "-n", NAMESPACE)["items"]}
-
-
 def test_endpointslice_lists_hostname_and_ip(lab, tutorial):
-    pods = _pods(lab)
+    pods = lab.pods(NAMESPACE)
     slices = lab.get_json("endpointslices", "-n", NAMESPACE,
                           "-l", "kubernetes.io/service-name=statefulset-headless")["items"]
     endpoints = {ep["hostname"]: ep for s in slices for ep in s.get("endpoints", [])}
@@ -146,7 +84,7 @@ def test_coredns_answers_a_and_ptr(lab, tutorial):
     resolver.nameservers = [lab.dns_server]
     resolver.port = lab.dns_port
     resolver.lifetime = 5
-    for name, pod in _pods(lab).items():
+    for name, pod in lab.pods(NAMESPACE).items():
         fqdn = "%s.statefulset-headless.%s.svc.cluster.local" % (name, NAMESPACE)
         ip = pod["status"]["podIP"]
         assert [r.address for r in resolver.resolve(fqdn, "A")] == [ip]

@@ -4,9 +4,10 @@
 """stateful.nfs.statefulset_validate against the lab (real control plane, KWOK nodes, CoreDNS).
 
 Each test works in its own namespace ``it-validate-<case>-<random>`` with its own PVs
-(label ``it.stateful.nfs/owner=<namespace>``, storage class of the same name so that no
-other claim in the lab can take them) and removes them afterwards. The module runs as a
-user runs it: ``ansible localhost -m stateful.nfs.statefulset_validate``.
+(ManifestStack in helpers/stacks.py: label ``it.stateful.nfs/owner=<namespace>``, storage class
+of the same name so that no other claim in the lab can take them) and removes them afterwards.
+The module runs as a user runs it: ``ansible localhost -m stateful.nfs.statefulset_validate``
+(helpers/validate.py).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,143 +15,23 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
-import subprocess
 import time
-import uuid
 from xml.etree import ElementTree
 
 import pytest
 
+from ansible_collections.stateful.nfs.tests.integration.helpers.stacks import ManifestStack, StackMaker
+from ansible_collections.stateful.nfs.tests.integration.helpers.validate import NEVER_READY, Background, validate
+
 pytestmark = pytest.mark.lab
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.join(REPO, ".venv", "bin")
-OWNER = "it.stateful.nfs/owner"
-NEVER_READY = "lab.stateful.nfs/never-ready"
-
-
-# --------------------------------------------------------------------------- helpers
-
-def module_command(lab, args, check_mode=False):
-    cmd = [os.path.join(BIN, "ansible"), "localhost", "-c", "local", "-i", "localhost,",
-           "-m", "stateful.nfs.statefulset_validate", "-a", json.dumps(args)]
-    if check_mode:
-        cmd.append("--check")
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"),
-               ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, ".collections"),
-               ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, "python"), ANSIBLE_LOCALHOST_WARNING="False",
-               ANSIBLE_INVENTORY_UNPARSED_WARNING="False", K8S_AUTH_KUBECONFIG=lab.kubeconfig)
-    return cmd, env
-
-
-def parse(stdout, stderr):
-    try:
-        return json.loads(stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
-    except (ValueError, KeyError, IndexError):
-        raise AssertionError("no module result:\n%s\n%s" % (stdout[-3000:], stderr[-3000:]))
-
-
-def validate(lab, check_mode=False, **args):
-    """Run the module once; returns its result (``failed`` tells a failed task)."""
-    args.setdefault("dns_server", lab.dns_server)
-    args.setdefault("dns_port", lab.dns_port)
-    cmd, env = module_command(lab, args, check_mode)
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
-    return parse(proc.stdout, proc.stderr)
-
-
-class Background(object):
-    """The module running in the background (watch mode), started before a change."""
-
-    def __init__(self, lab, **args):
-        args.setdefault("dns_server", lab.dns_server)
-        args.setdefault("dns_port", lab.dns_port)
-        cmd, env = module_command(lab, args)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        # ansible start-up and the module's first list + watch take 1-2 s on this machine
-        time.sleep(5)
-
-    def result(self, timeout=180):
-        stdout, stderr = self.proc.communicate(timeout=timeout)
-        return parse(stdout, stderr)
-
-
-class Stack(object):
-    """The tutorial's objects in a namespace of their own."""
-
-    def __init__(self, lab, case):
-        self.lab = lab
-        self.ns = "it-validate-%s-%s" % (case, uuid.uuid4().hex[:6])
-        self.apply([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": self.ns}}])
-
-    def pv(self, index):
-        return "%s-pv%03d" % (self.ns, index)
-
-    def apply(self, objects):
-        self.lab.kubectl("apply", "-f", "-", input_text=json.dumps({"apiVersion": "v1", "kind": "List",
-                                                                   "items": objects}))
-
-    def tutorial(self, replicas=3, claims=True, policy="OrderedReady", labels=None):
-        objects = []
-        if claims:
-            for index, size in enumerate(["1Gi", "1Gi", "2Gi", "2Gi"]):
-                pv = {"apiVersion": "v1", "kind": "PersistentVolume",
-                      "metadata": {"name": self.pv(index + 1), "labels": {OWNER: self.ns}},
-                      "spec": {"capacity": {"storage": size}, "accessModes": ["ReadWriteOnce"],
-                               "persistentVolumeReclaimPolicy": "Retain", "storageClassName": self.ns,
-                               "nfs": {"server": "127.0.0.1", "path": "/nfs-data/v%d" % (index + 1)}}}
-                if index < 3:  # pinned, as the nfs_volumes role pins them
-                    pv["spec"]["claimRef"] = {"namespace": self.ns, "name": "myappdata-myapp-%d" % index}
-                objects.append(pv)
-        objects.append({"apiVersion": "v1", "kind": "Service",
-                        "metadata": {"name": "statefulset-headless", "namespace": self.ns},
-                        "spec": {"ports": [{"port": 80, "name": "http"}], "clusterIP": "None",
-                                 "selector": {"app": "myapp-pod"}}})
-        template_labels = {"app": "myapp-pod"}
-        template_labels.update(labels or {})
-        sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "myapp", "namespace": self.ns},
-               "spec": {"serviceName": "statefulset-headless", "replicas": replicas, "podManagementPolicy": policy,
-                        "selector": {"matchLabels": {"app": "myapp-pod"}},
-                        "template": {"metadata": {"labels": template_labels}, "spec": {"containers": [{
-                            "name": "myapp", "image": "registry.example/k8s/my_nginx:v1",
-                            "ports": [{"name": "http", "containerPort": 80}]}]}}}}
-        if claims:
-            sts["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = [
-                {"name": "myappdata", "mountPath": "/usr/share/nginx/html"}]
-            sts["spec"]["volumeClaimTemplates"] = [{"metadata": {"name": "myappdata"}, "spec": {
-                "accessModes": ["ReadWriteOnce"], "storageClassName": self.ns,
-                "resources": {"requests": {"storage": "1Gi"}}}}]
-        objects.append(sts)
-        self.apply(objects)
-
-    def rollout(self, timeout=120):
-        self.lab.kubectl("-n", self.ns, "rollout", "status", "statefulset/myapp", "--timeout=%ds" % timeout,
-                         timeout=timeout + 10)
-
-    def pod_names(self):
-        return sorted(p["metadata"]["name"] for p in self.lab.get_json("pods", "-n", self.ns)["items"])
-
-    def pins(self):
-        return dict((str(i), self.pv(i + 1)) for i in range(3))
-
-    def cleanup(self):
-        self.lab.kubectl("delete", "namespace", self.ns, "--ignore-not-found", "--wait=false", check=False)
-        self.lab.kubectl("delete", "pv", "-l", "%s=%s" % (OWNER, self.ns), "--ignore-not-found", "--wait=false",
-                         check=False)
 
 
 @pytest.fixture
-def stack(lab, request):
-    made = []
-
-    def make(case):
-        made.append(Stack(lab, case))
-        return made[-1]
-    yield make
-    for item in made:
-        item.cleanup()
+def stack(lab):
+    """``make(case)``: the tutorial's namespace (a ManifestStack), removed at the end of the test."""
+    made = StackMaker(lambda case: ManifestStack(lab, case))
+    yield made
+    made.cleanup()
 
 
 # --------------------------------------------------------------------------- tests
@@ -197,7 +78,7 @@ def test_tutorial_creation_recorded_in_watch_mode(lab, stack):
                     ("ADDED", "myapp-2"), ("READY", "myapp-2")]
 
 
-def test_never_ready_pod_halts_the_rollout_at_its_ordinal(lab, stack):
+def test_never_ready_pod_is_reported_halting_the_rollout(lab, stack):
     s = stack("halt")
     s.tutorial(replicas=2, claims=False)
     s.rollout()
