@@ -17,8 +17,8 @@ import datetime
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import CHECKS
 
-CHECKS = ("order", "completion", "storage", "dns")
 _RFC3339 = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?:Z|[+-]00:?00)?$")
 _ACCESS_MODES = {"ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX",
                  "ReadWriteOncePod": "RWOP"}

@@ -21,6 +21,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import pvc_
 
 CHECK = "storage"
 
+
 def normalize_expected_volumes(value, templates):
     """Validate ``expected_volumes`` and return ``{(ordinal, template): pv_name}``.
 

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_storage import (
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.storage import (
     check_storage,
     normalize_expected_volumes,
 )

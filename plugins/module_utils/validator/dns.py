@@ -31,15 +31,6 @@ from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import pod_
 
 CHECK = "dns"
 
-# Shared argument spec of the resolver options (documented by the
-# stateful.nfs.dns_resolver doc fragment).
-DNS_RESOLVER_ARG_SPEC = dict(
-    dns_server=dict(type="str", default="127.0.0.1"),
-    dns_port=dict(type="int", default=53),
-    dns_timeout=dict(type="float", default=2.0),
-    cluster_domain=dict(type="str", default="cluster.local"),
-)
-
 
 def normalize_name(name):
     return (name or "").rstrip(".").lower()
