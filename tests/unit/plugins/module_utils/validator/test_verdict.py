@@ -49,3 +49,10 @@ def test_violations_fail_with_the_first_unless_told_not_to():
 def test_failure_message_counts_the_others():
     assert failure_message(_violations(1)) == "storage check: problem 0"
     assert failure_message(_violations(2)) == "storage check: problem 0 (and 1 more violation)"
+
+
+def test_storage_summary_without_pins_claims_no_expectation(shot):
+    result = evaluate(params(checks=["storage"], expected_volumes=None), shot)
+    assert result["checks"]["storage"]["summary"] == "3 of 3 claims Bound"
+    result = evaluate(params(checks=["storage"]), shot)
+    assert result["checks"]["storage"]["summary"] == "3 of 3 claims Bound to the expected volumes"
