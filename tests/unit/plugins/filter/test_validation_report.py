@@ -15,7 +15,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.stateful.nfs.plugins.filter.validation_report import (
     FilterModule,
-    parse_time,
+    report_time,
     validation_report,
 )
 
@@ -180,11 +180,11 @@ def test_input_that_is_not_a_validation_result_is_refused(bad, message):
 
 
 def test_times_are_parsed_strictly():
-    assert parse_time("2026-11-27T07:04:24.629Z").microsecond == 629000
-    assert parse_time("2026-11-27T07:04:24Z").second == 24
-    assert parse_time(None) is None
+    assert report_time("2026-11-27T07:04:24.629Z").microsecond == 629000
+    assert report_time("2026-11-27T07:04:24Z").second == 24
+    assert report_time(None) is None
     with pytest.raises(AnsibleFilterError, match="'yesterday' is not an RFC 3339 UTC time"):
-        parse_time("yesterday")
+        report_time("yesterday")
 
 
 def test_the_plugin_exposes_the_filter():
