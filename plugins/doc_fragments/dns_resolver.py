@@ -2,7 +2,7 @@
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Options of the DNS resolver that checks cluster DNS records (argument spec:
-``DNS_RESOLVER_ARG_SPEC`` in ``plugins/module_utils/statefulset_dns.py``)."""
+``DNS_RESOLVER_ARG_SPEC`` in ``plugins/module_utils/validator/options.py``)."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -17,15 +17,18 @@ import datetime
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import CHECKS
 
-CHECKS = ("order", "completion", "storage", "dns")
 _RFC3339 = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?:Z|[+-]00:?00)?$")
 _ACCESS_MODES = {"ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX",
                  "ReadWriteOncePod": "RWOP"}
 
 
-def parse_time(value):
-    """A UTC RFC 3339 time as the validator writes it (``2026-11-27T07:10:01.412Z``), or None."""
+def report_time(value):
+    """A UTC RFC 3339 time as the validator writes it (``2026-11-27T07:10:01.412Z``, from
+    ``k8s.objects.format_time``) as a ``datetime`` for display, or None; anything else is an
+    error. Not ``k8s.objects.parse_time``, which reads API timestamps in any zone into epoch
+    seconds and answers None for what it cannot read."""
     if not value:
         return None
     match = _RFC3339.match(str(value))
@@ -58,7 +61,7 @@ def timeline_lines(pods, evidence):
     rows = []
     for pod in pods:
         rows.append((pod.get("ordinal") if pod.get("ordinal") is not None else -1,
-                     parse_time(pod.get("created")), pod))
+                     report_time(pod.get("created")), pod))
     created = [row[1] for row in rows if row[1] is not None]
     origin = min(created) if created else None
     rows.sort(key=lambda row: (row[0], row[1] or datetime.datetime.min))
@@ -67,10 +70,10 @@ def timeline_lines(pods, evidence):
     for _ordinal, born, pod in rows:
         parts = ["  %-*s" % (width, pod.get("name") or "?")]
         parts.append("created %s" % stamp(born, origin) if born else "created ?")
-        ready = parse_time(pod.get("ready"))
+        ready = report_time(pod.get("ready"))
         parts.append("Ready %s" % stamp(ready, origin) if ready else "not Ready")
-        deleted = parse_time(pod.get("deleted"))
-        terminating = parse_time(pod.get("terminating"))
+        deleted = report_time(pod.get("deleted"))
+        terminating = report_time(pod.get("terminating"))
         if deleted:
             parts.append("deleted %s" % stamp(deleted, origin))
         elif terminating:

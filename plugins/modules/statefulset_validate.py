@@ -271,89 +271,26 @@ svg_path:
 """
 
 import copy
-import os
-import tempfile
-import traceback
 
-from ansible.module_utils.basic import missing_required_lib
-from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
-from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_client import (
-    HAS_DNSPYTHON,
-    ApiException,
-    DnsProbe,
-    StatefulSetClient,
-)
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_validator import (
-    VALIDATE_ARG_SPEC,
-    Validation,
-    check_params,
-)
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import VALIDATE_ARG_SPEC
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.runner import run_module
 
 
-def _write(path, text):
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        os.makedirs(directory)
-    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".statefulset_validate.")
-    with os.fdopen(handle, "w") as stream:
-        stream.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o644 & ~umask)
-    os.replace(tmp, path)
+def argspec():
+    argument_spec = copy.deepcopy(AUTH_ARG_SPEC)
+    argument_spec.update(copy.deepcopy(VALIDATE_ARG_SPEC))
+    return argument_spec
 
 
 def main():
-    argument_spec = copy.deepcopy(AUTH_ARG_SPEC)
-    argument_spec.update(VALIDATE_ARG_SPEC)
-    module = AnsibleK8SModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    if "dns" in params["checks"] and not HAS_DNSPYTHON:
-        module.fail_json(msg=missing_required_lib("dnspython"))
+    module = AnsibleK8SModule(argument_spec=argspec(), supports_check_mode=True)
     try:
-        check_params(params)
-    except ValueError as exc:
-        module.fail_json(msg=to_native(exc))
-    try:
-        client = get_api_client(module)
-        validation = Validation(params, StatefulSetClient(client.client),
-                                DnsProbe(params["dns_server"], params["dns_port"], params["dns_timeout"]),
-                                check_mode=module.check_mode)
-        result = validation.run()
-    except ValueError as exc:
-        module.fail_json(msg=to_native(exc))
+        run_module(module)
     except CoreException as exc:
         module.fail_from_exception(exc)
-    except ApiException as exc:
-        module.fail_json(msg="Kubernetes API error: %s %s" % (exc.status, exc.reason), exception=traceback.format_exc())
-
-    if result is None:
-        what = "StatefulSet %s/%s not found" % (params["namespace"], params["name"])
-        if module.check_mode:
-            module.exit_json(changed=False, valid=True, msg="check mode: %s; nothing to validate yet" % what,
-                             checks={}, violations=[], pods=[], storage=[], dns=[], completion={}, events=[],
-                             junit_path=None, svg_path=None)
-        module.fail_json(msg=what, valid=False, changed=False)
-
-    files = validation.reports(result)
-    for path, text in files.items():
-        _write(path, text)
-    result.pop("_timeline", None)
-    result.pop("pod_names", None)
-    result["junit_path"] = params["junit_path"] if params["junit_path"] in files else None
-    result["svg_path"] = params["svg_path"] if params["svg_path"] in files else None
-    if not result["valid"] and params["fail_on_violation"]:
-        first = result["violations"][0]
-        more = len(result["violations"]) - 1
-        msg = "%s check: %s" % (first["check"], first["message"])
-        if more:
-            msg += " (and %d more violation%s)" % (more, "" if more == 1 else "s")
-        module.fail_json(msg=msg, **result)
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":

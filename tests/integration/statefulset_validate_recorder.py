@@ -25,7 +25,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(REPO, ".collections"))
 
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client  # noqa: E402
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_client import StatefulSetClient  # noqa: E402
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.client import StatefulSetClient  # noqa: E402
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.objects import slim_pod  # noqa: E402
 
 LAB = os.path.expanduser("~/.local/state/stateful-nfs-lab")

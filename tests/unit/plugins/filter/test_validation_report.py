@@ -15,7 +15,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.stateful.nfs.plugins.filter.validation_report import (
     FilterModule,
-    parse_time,
+    report_time,
     validation_report,
 )
 
@@ -58,7 +58,7 @@ TUTORIAL = {
                   "summary": "StatefulSet myapp: pods were created, deleted and updated in order (audit evidence)"},
         "completion": {"selected": True, "status": "passed",
                        "summary": "StatefulSet myapp: rollout complete: 3 pods Ready at revision myapp-f459d477d"},
-        "storage": {"selected": True, "status": "passed", "summary": "3 of 3 claims Bound to the expected volumes"},
+        "storage": {"selected": True, "status": "passed", "summary": "3 of 3 claims Bound"},
         "dns": {"selected": True, "status": "passed", "server": "127.0.0.1:10053",
                 "summary": "3 pod name(s) resolve forward and back at 127.0.0.1:10053; 0 SRV name(s) complete"},
     },
@@ -90,7 +90,7 @@ def test_the_tutorial_report_line_by_line():
         "Verdict: valid",
         "  order      passed    StatefulSet myapp: pods were created, deleted and updated in order (audit evidence)",
         "  completion passed    StatefulSet myapp: rollout complete: 3 pods Ready at revision myapp-f459d477d",
-        "  storage    passed    3 of 3 claims Bound to the expected volumes",
+        "  storage    passed    3 of 3 claims Bound",
         "  dns        passed    3 pod name(s) resolve forward and back at 127.0.0.1:10053; 0 SRV name(s) complete",
         "Reports:",
         "  JUnit XML    /reports/myapp.junit.xml",
@@ -180,11 +180,11 @@ def test_input_that_is_not_a_validation_result_is_refused(bad, message):
 
 
 def test_times_are_parsed_strictly():
-    assert parse_time("2026-11-27T07:04:24.629Z").microsecond == 629000
-    assert parse_time("2026-11-27T07:04:24Z").second == 24
-    assert parse_time(None) is None
+    assert report_time("2026-11-27T07:04:24.629Z").microsecond == 629000
+    assert report_time("2026-11-27T07:04:24Z").second == 24
+    assert report_time(None) is None
     with pytest.raises(AnsibleFilterError, match="'yesterday' is not an RFC 3339 UTC time"):
-        parse_time("yesterday")
+        report_time("yesterday")
 
 
 def test_the_plugin_exposes_the_filter():

@@ -21,6 +21,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import pvc_
 
 CHECK = "storage"
 
+
 def normalize_expected_volumes(value, templates):
     """Validate ``expected_volumes`` and return ``{(ordinal, template): pv_name}``.
 
@@ -99,10 +100,21 @@ def check_storage(sts, pods, claims, volumes, events, expected_volumes=None):
             violations.append({"check": CHECK, "pod": "%s-%d" % (name, ordinal),
                                "message": "%s-%d does not exist, so its claim %s cannot be bound to the expected "
                                "volume %s" % (name, ordinal, pvc_name(template_name, name, ordinal), pv)})
-    bound = sum(1 for r in rows if r["phase"] == "Bound")
-    summary = "%d of %d claims Bound to the expected volumes" % (bound, len(rows)) if not violations \
-        else violations[0]["message"]
+    summary = violations[0]["message"] if violations else bound_summary(rows)
     return _result(name, rows, violations, summary)
+
+
+def bound_summary(rows):
+    """The sentence for claims that passed: how many are Bound and, only when volumes were
+    expected for them, how many of those are on their expected volume."""
+    bound = sum(1 for r in rows if r["phase"] == "Bound")
+    pinned = sum(1 for r in rows if r["expected_volume"])
+    summary = "%d of %d claims Bound" % (bound, len(rows))
+    if pinned and pinned == len(rows):
+        return summary + " to the expected volumes"
+    if pinned:
+        return summary + ", %d of them to the expected volume%s" % (pinned, "" if pinned == 1 else "s")
+    return summary
 
 
 def _result(name, rows, violations, summary):

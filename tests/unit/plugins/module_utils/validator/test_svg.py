@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""JUnit XML and SVG timeline of a validation result."""
+"""The SVG timeline of a validation result."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,9 +9,8 @@ __metaclass__ = type
 
 from xml.etree import ElementTree
 
-
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_report import junit_xml, svg_timeline
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_validator import evaluate
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.svg import svg_timeline
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict import evaluate
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -22,32 +21,6 @@ def params(**extra):
                 dns_server="127.0.0.1", dns_port=10053)
     base.update(extra)
     return base
-
-
-def test_junit_has_a_suite_per_selected_check_and_a_case_per_pod(shot):
-    result = evaluate(params(expected_volumes={"0": "pv001", "1": "pv002", "2": "pv004"}), shot)
-    root = ElementTree.fromstring(junit_xml(result, 1.5))
-    suites = root.findall("testsuite")
-    names = ["default/myapp order", "default/myapp completion", "default/myapp storage"]
-    assert [s.get("name") for s in suites] == names
-    assert [c.get("name") for c in suites[0].findall("testcase")] == ["myapp", "myapp-0", "myapp-1", "myapp-2"]
-    assert root.get("tests") == "12" and root.get("failures") == "1"
-    storage = suites[2]
-    failed = [c for c in storage.findall("testcase") if c.find("failure") is not None]
-    assert [c.get("name") for c in failed] == ["myapp-2"]
-    assert failed[0].find("failure").get("message") == \
-        "claim myappdata-myapp-2 of myapp-2 is bound to pv003, expected pv004"
-    assert storage.get("failures") == "1" and storage.get("time") == "1.500"
-    assert "passed" in suites[0].find("testcase").find("system-out").text
-
-
-def test_junit_statefulset_level_failure(shot):
-    shot["statefulset"]["status"]["readyReplicas"] = 1
-    result = evaluate(params(checks=["completion"]), shot)
-    root = ElementTree.fromstring(junit_xml(result))
-    case = root.find("testsuite").find("testcase")
-    assert case.get("name") == "myapp"
-    assert "status.readyReplicas is 1, waiting for 3" in case.find("failure").get("message")
 
 
 def test_svg_has_a_row_per_ordinal_and_an_axis(shot):

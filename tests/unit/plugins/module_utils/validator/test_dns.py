@@ -9,7 +9,7 @@ __metaclass__ = type
 
 
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import reverse_pointer
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_dns import dns_plan, evaluate_dns
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns import dns_plan, evaluate_dns
 
 SVC = "statefulset-headless.default.svc.cluster.local"
 

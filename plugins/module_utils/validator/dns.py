@@ -31,15 +31,6 @@ from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import pod_
 
 CHECK = "dns"
 
-# Shared argument spec of the resolver options (documented by the
-# stateful.nfs.dns_resolver doc fragment).
-DNS_RESOLVER_ARG_SPEC = dict(
-    dns_server=dict(type="str", default="127.0.0.1"),
-    dns_port=dict(type="int", default=53),
-    dns_timeout=dict(type="float", default=2.0),
-    cluster_domain=dict(type="str", default="cluster.local"),
-)
-
 
 def normalize_name(name):
     return (name or "").rstrip(".").lower()
@@ -139,7 +130,7 @@ def dns_plan(sts, service, pods, cluster_domain="cluster.local"):
             "queries": list(dict.fromkeys(queries))}
 
 
-def _describe(answer):
+def _describe_answer(answer):
     if answer is None:
         return "no answer"
     if answer.get("rcode") == "TIMEOUT":
@@ -186,13 +177,13 @@ def evaluate_dns(plan, answers, server=None):
                     pod, row["a"]["type"], fqdn, ", ".join(got), at)))
             else:
                 violations.append(_v(pod, "%s is not Ready, so %s does not resolve (%s%s): a NotReady gap, as Service "
-                                     "%s does not publish not-ready addresses" % (pod, fqdn, _describe(a), at,
+                                     "%s does not publish not-ready addresses" % (pod, fqdn, _describe_answer(a), at,
                                                                                   plan["service"]["name"])))
             continue
         if got != [ip]:
             if ip not in got:
                 violations.append(_v(pod, "%s %s answered %s%s; expected %s (the IP of %s)" % (
-                    row["a"]["type"], fqdn, _describe(a), at, ip, pod)))
+                    row["a"]["type"], fqdn, _describe_answer(a), at, ip, pod)))
             else:
                 violations.append(_v(pod, "%s %s answered extra address(es) %s besides %s%s" % (
                     row["a"]["type"], fqdn, ", ".join(x for x in got if x != ip), ip, at)))
@@ -201,7 +192,7 @@ def evaluate_dns(plan, answers, server=None):
         record["ptr"] = dict(row["ptr"], rcode=(ptr or {}).get("rcode"), values=names)
         if fqdn not in names:
             violations.append(_v(pod, "PTR %s (%s, the IP of %s) answered %s%s; expected %s" % (
-                row["ptr"]["query"], ip, pod, _describe(ptr), at, fqdn)))
+                row["ptr"]["query"], ip, pod, _describe_answer(ptr), at, fqdn)))
         elif len(names) > 1:
             violations.append(_v(pod, "PTR %s (%s) has %d names, a duplicate PTR: %s; expected only %s" % (
                 row["ptr"]["query"], ip, len(names), ", ".join(names), fqdn)))
@@ -219,7 +210,7 @@ def evaluate_dns(plan, answers, server=None):
         for fqdn, port in sorted(item["expected"].items()):
             if got.get(fqdn) != port:
                 violations.append(_v(fqdn.split(".", 1)[0], "SRV %s lacks %s port %d (answered %s)%s" % (
-                    item["query"], fqdn, port, _describe(answer), at)))
+                    item["query"], fqdn, port, _describe_answer(answer), at)))
         for fqdn in sorted(set(got) - set(item["expected"])):
             violations.append(_v(None, "SRV %s has an extra target %s:%d that is not a published pod of the "
                                  "StatefulSet%s" % (item["query"], fqdn, got[fqdn], at)))

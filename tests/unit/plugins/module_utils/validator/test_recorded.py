@@ -15,10 +15,10 @@ import os
 import pytest
 
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_order import watch_order
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_validator import evaluate
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.order_watch import watch_order
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict import evaluate
 
-HERE = os.path.join(os.path.dirname(__file__), "fixtures", "statefulset")
+HERE = os.path.join(os.path.dirname(__file__), "..", "fixtures", "statefulset")
 NS = "it-validate-rec"
 PINS = {"0": NS + "-pv001", "1": NS + "-pv002", "2": NS + "-pv003"}
 

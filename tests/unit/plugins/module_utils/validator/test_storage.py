@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_storage import (
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.storage import (
     check_storage,
     normalize_expected_volumes,
 )
@@ -30,6 +30,19 @@ def test_tutorial_claims_bound_to_the_pinned_volumes(shot):
         ("myappdata-myapp-0", "pv001", "1Gi"), ("myappdata-myapp-1", "pv002", "1Gi"),
         ("myappdata-myapp-2", "pv003", "2Gi")]
     assert result["summary"] == "3 of 3 claims Bound to the expected volumes"
+
+
+def test_summary_without_expected_volumes_claims_no_expectation(shot):
+    result = run(shot)
+    assert result["status"] == "passed", result["violations"]
+    assert all(c["expected_volume"] is None for c in result["claims"])
+    assert result["summary"] == "3 of 3 claims Bound"
+
+
+def test_summary_with_some_volumes_expected_counts_them(shot):
+    assert run(shot, {"0": "pv001"})["summary"] == "3 of 3 claims Bound, 1 of them to the expected volume"
+    assert run(shot, {"0": "pv001", "2": "pv003"})["summary"] == \
+        "3 of 3 claims Bound, 2 of them to the expected volumes"
 
 
 def test_claim_bound_to_another_volume_fails(shot):
@@ -114,5 +127,3 @@ def test_expected_volumes_shapes():
         (0, "data"): "a", (0, "logs"): "b"}
     with pytest.raises(ValueError, match="has 2 volumeClaimTemplates"):
         normalize_expected_volumes({"0": "a"}, ["data", "logs"])
-
-

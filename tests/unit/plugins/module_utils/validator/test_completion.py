@@ -11,8 +11,8 @@ __metaclass__ = type
 import copy
 
 
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_completion import rollout_status
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.objects import format_time, parse_time
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.completion import rollout_status
 
 
 def _set_revision(pod, rev):

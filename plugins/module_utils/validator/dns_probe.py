@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The DNS I/O of ``statefulset_validate``: ``DnsProbe`` asks one resolver many
+questions concurrently, through dnspython. Nothing here decides anything."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import random
+import select
+import socket
+import struct
+import time
+import traceback
+
+try:
+    import dns.exception
+    import dns.flags
+    import dns.message
+    import dns.query
+    import dns.rcode
+    import dns.rdatatype
+    HAS_DNSPYTHON = True
+    DNSPYTHON_IMPORT_ERROR = None
+except ImportError:
+    HAS_DNSPYTHON = False
+    DNSPYTHON_IMPORT_ERROR = traceback.format_exc()
+
+
+class DnsProbe:
+    """Asks one DNS server (address, port) many questions at once, with a timeout each.
+
+    The questions are pipelined on one UDP socket (up to ``window`` in flight, answers
+    matched by message id and question), each unanswered one is asked once more after
+    ``timeout`` seconds, and a truncated answer is asked again over TCP. One socket and
+    no threads: thread pools spend their time on the GIL, not on the network.
+    """
+
+    def __init__(self, server, port, timeout, window=256):
+        self.server = server
+        self.port = port
+        self.timeout = timeout
+        self.window = window
+
+    @staticmethod
+    def _values(reply, wanted):
+        values = []
+        for rrset in reply.answer:
+            if rrset.rdtype != wanted:
+                continue
+            for rdata in rrset:
+                if wanted == dns.rdatatype.SRV:
+                    values.append("%s:%d" % (rdata.target.to_text(omit_final_dot=True).lower(), rdata.port))
+                elif wanted == dns.rdatatype.PTR:
+                    values.append(rdata.target.to_text(omit_final_dot=True).lower())
+                else:
+                    values.append(rdata.to_text())
+        return {"rcode": dns.rcode.to_text(reply.rcode()), "values": sorted(values), "error": None}
+
+    def ask(self, qname, rdtype):
+        """One question -> ``{"rcode", "values", "error"}``; values are normalised strings:
+        addresses (A/AAAA), names without the final dot (PTR), ``target:port`` (SRV)."""
+        return self.resolve([(qname, rdtype)])[(qname.rstrip(".").lower(), rdtype)]
+
+    @staticmethod
+    def _query_wire(qname, wanted, ident):
+        """The wire form of a recursive query (RFC 1035 4.1): header, one question. Built by hand,
+        as building a dnspython Message costs more than the rest of a question's round trip."""
+        labels = b"".join(struct.pack("!B", len(label)) + label
+                          for label in qname.encode("ascii").split(b".") if label)
+        return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + labels + b"\x00" + struct.pack("!HH", wanted, 1)
+
+    def _ask_tcp(self, qname, wanted):
+        query = dns.message.make_query(qname, wanted)
+        try:
+            return self._values(dns.query.tcp(query, self.server, timeout=self.timeout, port=self.port), wanted)
+        except dns.exception.Timeout:
+            return {"rcode": "TIMEOUT", "values": [], "error": "no reply over TCP within %.1f s" % self.timeout}
+        except (OSError, dns.exception.DNSException) as exc:
+            return {"rcode": "ERROR", "values": [], "error": str(exc)}
+
+    def resolve(self, queries):
+        """``[(qname, rdtype)]`` -> ``{(qname, rdtype): answer}`` (qname lower case, no final dot)."""
+        keys = [(q[0].rstrip(".").lower(), q[1]) for q in queries]
+        answers = {}
+        if not queries:
+            return answers
+        family = socket.AF_INET6 if ":" in self.server else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            sock.setblocking(False)
+            sock.connect((self.server, self.port))
+            self._pipeline(sock, keys, answers)
+        finally:
+            sock.close()
+        return answers
+
+    def _pipeline(self, sock, keys, answers):
+        todo = collections.deque((key, 1) for key in dict.fromkeys(keys))
+        flying = {}  # message id -> (key, attempt, query, wanted, deadline)
+        next_id = random.randint(0, 0xFFFF)
+        while todo or flying:
+            now = time.monotonic()
+            while todo and len(flying) < self.window:
+                key, attempt = todo.popleft()
+                while next_id in flying:
+                    next_id = (next_id + 1) & 0xFFFF
+                ident, next_id = next_id, (next_id + 1) & 0xFFFF
+                wanted = dns.rdatatype.from_text(key[1])
+                try:
+                    sock.send(self._query_wire(key[0], wanted, ident))
+                except (OSError, UnicodeError, struct.error) as exc:
+                    answers[key] = {"rcode": "ERROR", "values": [], "error": str(exc)}
+                    continue
+                flying[ident] = (key, attempt, None, wanted, now + self.timeout)
+            if not flying:
+                continue
+            wait = max(0.0, min(entry[4] for entry in flying.values()) - time.monotonic())
+            readable = select.select([sock], [], [], wait)[0]
+            if readable:
+                self._receive(sock, flying, answers)
+            now = time.monotonic()
+            for ident in [i for i, entry in flying.items() if entry[4] <= now]:
+                key, attempt = flying.pop(ident)[:2]
+                if attempt < 2:
+                    todo.append((key, attempt + 1))
+                else:
+                    answers[key] = {"rcode": "TIMEOUT", "values": [],
+                                    "error": "no reply within %.1f s" % self.timeout}
+
+    def _receive(self, sock, flying, answers):
+        while True:
+            try:
+                wire = sock.recv(65535)
+            except BlockingIOError:
+                return
+            except OSError as exc:  # e.g. ICMP port unreachable: nothing listens there
+                for ident in list(flying):
+                    key = flying.pop(ident)[0]
+                    answers[key] = {"rcode": "ERROR", "values": [], "error": str(exc)}
+                return
+            try:
+                reply = dns.message.from_wire(wire, ignore_trailing=True)
+            except dns.exception.DNSException:
+                continue
+            entry = flying.get(reply.id)
+            if entry is None or not reply.flags & dns.flags.QR or len(reply.question) != 1 \
+                    or reply.question[0].rdtype != entry[3] \
+                    or reply.question[0].name.to_text(omit_final_dot=True).lower() != entry[0][0]:
+                continue
+            del flying[reply.id]
+            key, wanted = entry[0], entry[3]
+            if reply.flags & dns.flags.TC:
+                answers[key] = self._ask_tcp(key[0], wanted)
+            else:
+                answers[key] = self._values(reply, wanted)

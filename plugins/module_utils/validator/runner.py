@@ -1,0 +1,216 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The runner of ``statefulset_validate``: the flow of one run.
+
+``run_module`` is what the module hands off to (like kubernetes.core's
+``k8s.runner.run_module``): it checks the options, builds the clients, runs a
+``Validation``, writes the report files and ends the module with ``module_answer``.
+Errors leave it as ``CoreException``, for the module's one handler.
+
+``Validation`` drives one run through a ``StatefulSetClient`` and a ``DnsProbe`` (the
+only I/O), with the clocks injected so that tests can drive it; the decisions are the
+pure functions of the check files and of ``verdict``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import tempfile
+import time
+
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
+from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import selector_string
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.client import ApiException, StatefulSetClient
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.completion import rollout_status
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns import dns_plan
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe import (
+    DNSPYTHON_IMPORT_ERROR,
+    HAS_DNSPYTHON,
+    DnsProbe,
+)
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.junit import junit_xml
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import check_params, selected_checks
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.order_watch import controller_deletes_since
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.storage import normalize_expected_volumes
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.svg import svg_timeline
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict import evaluate, module_answer
+
+
+def missing_libraries(params):
+    """The Python libraries the selected checks need and this host lacks: ``[(name, traceback)]``."""
+    if "dns" in params["checks"] and not HAS_DNSPYTHON:
+        return [("dnspython", DNSPYTHON_IMPORT_ERROR)]
+    return []
+
+
+def run_module(module):
+    """One ``statefulset_validate`` run on an ``AnsibleK8SModule``; ends it with exit_json or fail_json."""
+    params = module.params
+    for library, error in missing_libraries(params):
+        module.fail_json(msg=missing_required_lib(library), exception=error)
+    try:
+        check_params(params)
+        client = get_api_client(module)
+        validation = Validation(params, StatefulSetClient(client.client),
+                                DnsProbe(params["dns_server"], params["dns_port"], params["dns_timeout"]),
+                                check_mode=module.check_mode)
+        result = validation.run()
+    except ValueError as exc:
+        raise CoreException(to_native(exc)) from exc
+    except ApiException as exc:
+        raise CoreException("Kubernetes API error: %s %s" % (exc.status, exc.reason)) from exc
+    files = validation.reports(result) if result is not None else {}
+    for path, text in files.items():
+        write_file(path, text)
+    failed, fields = module_answer(params, result, files, module.check_mode)
+    if failed:
+        module.fail_json(**fields)
+    module.exit_json(**fields)
+
+
+def write_file(path, text):
+    """Write ``text`` to ``path`` atomically (a temporary file in the same directory, then a
+    rename), creating the directory; the file gets mode 0644 less the umask."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        os.makedirs(directory)
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".statefulset_validate.")
+    with os.fdopen(handle, "w") as stream:
+        stream.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o644 & ~umask)
+    os.replace(tmp, path)
+
+
+def is_change(kind, kind_type, item, before, first_generation):
+    """Is a watch event a change of the rollout (not status noise)?"""
+    if kind == "StatefulSet":
+        return kind_type in ("ADDED", "DELETED") or obj.meta(item).get("generation") != first_generation
+    if kind_type in ("ADDED", "DELETED") or before is None:
+        return True
+    return (obj.is_ready(item) != obj.is_ready(before)
+            or obj.is_terminating(item) != obj.is_terminating(before)
+            or obj.meta(item).get("uid") != obj.meta(before).get("uid"))
+
+
+class Validation:
+    """One run: (watch or wait), snapshot, DNS, verdict, report files."""
+
+    def __init__(self, params, client, probe, check_mode=False, clock=time.time, monotonic=time.monotonic):
+        self.params = params
+        self.client = client
+        self.probe = probe
+        self.check_mode = check_mode
+        self.clock = clock
+        self.monotonic = monotonic
+
+    def _follow(self, timeout, record):
+        """Follow pod and StatefulSet watch events until the rollout is complete (after a
+        change, when ``record``) or ``timeout``. Returns what was seen."""
+        p = self.params
+        started_m = self.monotonic()
+        started = self.clock()
+        deadline = started_m + timeout
+        sts, pods, versions = self.client.initial_state(p["namespace"], p["name"])
+        first_generation = obj.meta(sts).get("generation") if sts else None
+        records, seq = [], 0
+        if record and sts is not None:
+            records.append({"seq": seq, "time": started, "kind": "StatefulSet", "type": "INITIAL", "object": sts})
+        current = dict((obj.meta(x).get("name"), x) for x in pods)
+        if record:
+            for pod in obj.owned_pods(sts, pods) if sts else []:
+                seq += 1
+                records.append({"seq": seq, "time": started, "kind": "Pod", "type": "INITIAL",
+                                "object": obj.slim_pod(pod)})
+        changed = False
+        status = rollout_status(sts, list(current.values()), self.clock()) if sts else None
+        if status and status["complete"] and not record:
+            return {"complete": True, "timed_out": False, "elapsed": self.monotonic() - started_m,
+                    "records": records, "started": started}
+        selector = selector_string(obj.spec(sts).get("selector")) if sts else None
+        wake = [status["recheck_at"] if status else None]
+        stream = self.client.stream(p["namespace"], p["name"], selector, versions, deadline, wake)
+        complete = False
+        try:
+            for batch in stream:
+                for kind, kind_type, item, when in batch:
+                    if kind == "StatefulSet":
+                        changed = changed or is_change(kind, kind_type, item, None, first_generation)
+                        sts = None if kind_type == "DELETED" else item
+                    elif kind == "Pod":
+                        key = obj.meta(item).get("name")
+                        if obj.pod_ordinal(item, p["name"]) is None:
+                            continue
+                        changed = changed or is_change(kind, kind_type, item, current.get(key), None)
+                        if kind_type == "DELETED":
+                            current.pop(key, None)
+                        else:
+                            current[key] = item
+                    else:
+                        continue
+                    if record:
+                        seq += 1
+                        records.append({"seq": seq, "time": when, "kind": kind, "type": kind_type,
+                                        "object": item if kind == "StatefulSet" else obj.slim_pod(item)})
+                if sts is None:
+                    continue
+                status = rollout_status(sts, list(current.values()), self.clock())
+                wake[0] = status["recheck_at"]
+                if status["complete"] and (changed or not record):
+                    complete = True
+                    break
+        finally:
+            stream.close()
+        elapsed = self.monotonic() - started_m
+        return {"complete": complete, "timed_out": not complete, "elapsed": elapsed, "records": records,
+                "started": started, "changed": changed}
+
+    def run(self):
+        p = self.params
+        check_params(p)
+        selected = selected_checks(p)
+        watch = waited = None
+        if not self.check_mode:
+            if p["mode"] == "watch":
+                seen = self._follow(p["watch_timeout"], record=True)
+                watch = {"records": seen["records"], "started": seen["started"], "ended": self.clock()}
+                waited = seen
+            elif p["wait"]:
+                waited = self._follow(p["wait_timeout"], record=False)
+        shot = self.client.snapshot(p["namespace"], p["name"], selected)
+        if shot["statefulset"] is None:
+            return None
+        if shot["statefulset"] is not None and p.get("expected_volumes"):
+            normalize_expected_volumes(p["expected_volumes"], [t[0] for t in obj.claim_templates(shot["statefulset"])])
+        if watch is not None and "order" in selected:
+            watch["controller_deletes"] = controller_deletes_since(shot["events"], p["name"], watch["started"])
+        answers = plan = None
+        if "dns" in selected:
+            plan = dns_plan(shot["statefulset"], shot["service"], shot["pods"], p["cluster_domain"])
+            answers = self.probe.resolve(plan["queries"])
+        result = evaluate(p, shot, answers, watch, waited, plan)
+        if watch is not None:
+            result["watch"] = {"started": obj.format_time(watch["started"]), "ended": obj.format_time(watch["ended"]),
+                               "records": len(watch["records"]), "stopped": "complete" if waited["complete"]
+                               else "watch_timeout"}
+        return result
+
+    def reports(self, result):
+        """The report files to write: ``{path: text}`` (none in check mode)."""
+        files = {}
+        if self.check_mode:
+            return files
+        end = self.clock()
+        if self.params.get("junit_path"):
+            files[self.params["junit_path"]] = junit_xml(result, (result.get("completion") or {}).get("waited") or 0)
+        if self.params.get("svg_path"):
+            files[self.params["svg_path"]] = svg_timeline(dict(result, timeline=result["_timeline"]), end)
+        return files
