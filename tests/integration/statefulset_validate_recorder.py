@@ -27,13 +27,13 @@ sys.path.insert(0, os.path.join(REPO, ".collections"))
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client  # noqa: E402
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.client import StatefulSetClient  # noqa: E402
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.objects import slim_pod  # noqa: E402
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import CHECKS  # noqa: E402
 
 LAB = os.path.expanduser("~/.local/state/stateful-nfs-lab")
 KUBECONFIG = os.path.join(LAB, "kubeconfig")
 KUBECTL = os.path.join(LAB, "bin", "kubectl")
 NS = "it-validate-rec"
 OUT = os.path.join(REPO, "tests", "unit", "plugins", "module_utils", "fixtures", "statefulset")
-CHECKS = ["order", "completion", "storage", "dns"]
 
 
 def kubectl(*args, stdin=None):
@@ -73,7 +73,7 @@ def apply(objects):
 
 
 def snapshot(client, label):
-    shot = client.snapshot(NS, "myapp", CHECKS)
+    shot = client.snapshot(NS, "myapp", list(CHECKS))
     shot["volumes"] = [v for v in shot["volumes"] if v["metadata"]["name"].startswith(NS + "-")]
     shot["claim_events"] = client.events(NS, "PersistentVolumeClaim")
     shot["_comment"] = ("RECORDED from the stateful.nfs lab (Kubernetes %s) by "
