@@ -22,7 +22,7 @@ import tempfile
 import time
 import uuid
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_probe import nfs_url
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import nfs_url
 
 # Paths relative to the repository, as conftest's run_playbook takes them.
 HELPERS = "tests/integration/k8s_roles"

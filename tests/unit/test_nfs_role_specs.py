@@ -13,7 +13,7 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_exports import EXPORTED_ARG_SPEC
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import EXPORTED_ARG_SPEC
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
