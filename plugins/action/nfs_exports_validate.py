@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_exports import (
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import (
     VALIDATE_ARGSPEC,
     ExportError,
     exports_plan,

@@ -127,117 +127,16 @@ served:
   sample: [{name: v1, url: "nfs://127.0.0.1/nfs-data/v1?version=4", listed: true, error: ""}]
 """
 
-import os
-import socket
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_exports import (
-    EXPORTED_ARG_SPEC,
-    client_allows,
-    compare_kernel_exports,
-    parse_exportfs_v,
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import NfsError
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import EXPORTED_ARG_SPEC
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import Libnfs
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.served import (
+    ServerReader,
+    ganesha_info,
+    kernel_info,
 )
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_ganesha import find_instance
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_probe import (
-    Libnfs,
-    compare_pseudo_root,
-    explain_failure,
-    nfs_url,
-    parse_nfs_ls,
-)
-
-
-class ServerReader(object):
-    """The I/O: exportfs and name resolution (libnfs and /proc through their module_utils helpers)."""
-
-    def __init__(self, module):
-        self.module = module
-
-    def exportfs(self):
-        exportfs = self.module.get_bin_path("exportfs", required=True, opt_dirs=["/usr/sbin", "/sbin"])
-        rc, out, err = self.module.run_command([exportfs, "-v"])
-        if rc != 0:
-            self.module.fail_json(msg="exportfs -v failed (rc %d): %s" % (rc, err or out))
-        return out
-
-    @staticmethod
-    def host_aliases(hosts):
-        aliases = {}
-        for host in hosts:
-            names = set()
-            try:
-                for _fam, _type, _proto, canon, addr in socket.getaddrinfo(host, None, 0, 0, 0,
-                                                                           socket.AI_CANONNAME):
-                    names.add(addr[0])
-                    if canon:
-                        names.add(canon)
-            except socket.gaierror:
-                pass
-            aliases[host] = sorted(names)
-        return aliases
-
-
-def kernel_info(module, reader):
-    exports = module.params["exports"]
-    text = reader.exportfs()
-    try:
-        actual = parse_exportfs_v(text)
-    except ValueError as exc:
-        module.fail_json(msg="cannot parse exportfs -v output: %s" % exc, stdout=text)
-    hostnames = set(c["host"] for e in exports for c in e["client_options"])
-    hostnames = [h for h in hostnames if client_allows(h, "127.0.0.1") is None and not h.startswith("@")
-                 and "*" not in h and "?" not in h]
-    result = compare_kernel_exports(exports, actual, reader.host_aliases(hostnames))
-    return dict(exportfs=actual, **result)
-
-
-def ganesha_info(module):
-    params = module.params
-    problems, unverified = [], []
-    daemon = None
-    if params["pid_file"]:
-        daemon = find_instance(params["pid_file"], params["config"])
-        if not daemon["running"]:
-            problems.append("NFS-Ganesha is not running with %s: %s" % (params["config"], daemon["why"]))
-    served = []
-    listed = []
-    roots = {}
-    for export in params["exports"]:
-        key = (export["server"], export["port"])
-        roots.setdefault(key, []).append(export["pseudo"])
-    nfs = Libnfs(module, params["timeout"])
-    roots = sorted(roots.items())
-    root_urls = [nfs_url(server, "/", port=port) for (server, port), _pseudos in roots]
-    export_urls = [nfs_url(export["server"], export["pseudo"], port=export["port"]) for export in params["exports"]]
-    # Every listing is independent: all at the same time, results in order.
-    listings = nfs.map(lambda url: nfs.run("nfs-ls", url), root_urls + export_urls)
-    for ((server, port), pseudos), url, (rc, out, err) in zip(roots, root_urls, listings):
-        if rc != 0:
-            reason = explain_failure(err + out, nfs.listening(server, port))
-            problems.append("cannot list the NFSv4 pseudo root %s: %s (%s)" % (url, reason, (err or out).strip()))
-            continue
-        names = parse_nfs_ls(out)
-        listed.extend(names)
-        extra = compare_pseudo_root(pseudos, names)
-        if extra:
-            problems.append("the pseudo root of %s:%d also lists %s, which no export asked for (another "
-                            "configuration exports it)" % (server, port, ", ".join(extra)))
-    for export, url, (rc, out, err) in zip(params["exports"], export_urls, listings[len(roots):]):
-        entry = {"name": export["name"], "url": url, "listed": rc == 0, "error": "" if rc == 0 else (err or out).strip()}
-        served.append(entry)
-        if rc == 0:
-            continue
-        source = params["client_address"] or export["server"]
-        verdicts = [client_allows(h, source) for h in export["clients"]]
-        if verdicts and all(v is False for v in verdicts):
-            unverified.append("export %r (%s): this host (%s) is not one of its clients %s, so it cannot be "
-                              "listed from here" % (export["name"], export["pseudo"], source,
-                                                    ", ".join(export["clients"])))
-        else:
-            hint = explain_failure(entry["error"], nfs.listening(export["server"], export["port"]))
-            problems.append("export %r: %s is not served: %s (%s)" % (export["name"], url, hint, entry["error"]))
-    return dict(daemon=daemon, pseudo_root=listed, served=served, problems=problems, unverified=unverified)
 
 
 def main():
@@ -252,14 +151,15 @@ def main():
         ),
         supports_check_mode=True,
     )
-    reader = ServerReader(module)
-    if module.params["backend"] == "kernel":
-        result = kernel_info(module, reader)
-    else:
-        if module.params["config"]:
-            module.params["config"] = os.path.normpath(module.params["config"])
-        result = ganesha_info(module)
-    module.exit_json(changed=False, matches=not result["problems"], **result)
+    params = module.params
+    try:
+        if params["backend"] == "kernel":
+            result = kernel_info(params["exports"], ServerReader(module))
+        else:
+            result = ganesha_info(params, Libnfs(module, params["timeout"]), ServerReader(module))
+    except NfsError as exc:
+        module.fail_json(msg=str(exc), **exc.result)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -112,126 +112,17 @@ running:
   sample: true
 """
 
-import errno
-import os
-import signal
-import socket
-import time
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_ganesha import (
-    command,
-    connect_address,
-    find_instance,
-    plan,
-)
-
-RELOAD_DONE = "Reread exports complete"
-VERBOSE_LEVELS = ("NIV_EVENT", "NIV_INFO", "NIV_DEBUG", "NIV_MID_DEBUG", "NIV_FULL_DEBUG")
-
-
-class GaneshaProcess(object):
-    """The I/O: pid file, /proc, signals, spawning and waiting."""
-
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-
-    def current_pid(self):
-        instance = find_instance(self.params["pid_file"], self.params["config"])
-        return instance["pid"] if instance["running"] else None
-
-    def _alive(self, pid):
-        try:
-            os.kill(pid, 0)
-        except OSError as exc:
-            return exc.errno == errno.EPERM
-        return True
-
-    def stop(self, pid):
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.time() + self.params["timeout"]
-        while time.time() < deadline:
-            if not self._alive(pid) or self.current_pid() != pid:
-                break
-            time.sleep(0.1)
-        else:
-            self.module.fail_json(msg="NFS-Ganesha (pid %d) did not exit within %d s of SIGTERM"
-                                  % (pid, self.params["timeout"]))
-        if os.path.exists(self.params["pid_file"]) and self.current_pid() is None:
-            os.unlink(self.params["pid_file"])
-
-    def hup(self, pid):
-        """SIGHUP, then wait until the log says the export list was re-read."""
-        log = self.params["log_file"]
-        try:
-            offset = os.path.getsize(log)
-        except OSError:
-            offset = None
-        os.kill(pid, signal.SIGHUP)
-        if offset is None or self.params["log_level"] not in VERBOSE_LEVELS:
-            time.sleep(1)  # nothing to watch for: give the reload a moment
-            return
-        deadline = time.time() + self.params["timeout"]
-        while time.time() < deadline:
-            with open(log, "rb") as handle:
-                handle.seek(offset)
-                text = handle.read().decode("utf-8", "replace")
-            if RELOAD_DONE in text:
-                return
-            time.sleep(0.1)
-        self.module.fail_json(msg="NFS-Ganesha (pid %d) did not log %r within %d s of SIGHUP. End of %s:\n%s"
-                              % (pid, RELOAD_DONE, self.params["timeout"], log, self._log_tail()))
-
-    def _log_tail(self):
-        try:
-            with open(self.params["log_file"], "rb") as handle:
-                handle.seek(0, os.SEEK_END)
-                handle.seek(max(0, handle.tell() - 3000))
-                return handle.read().decode("utf-8", "replace")
-        except IOError as exc:
-            return "(cannot read %s: %s)" % (self.params["log_file"], exc)
-
-    def _listening(self):
-        host = connect_address(self.params["bind_address"])
-        try:
-            conn = socket.create_connection((host, self.params["port"]), timeout=1)
-        except (socket.error, OSError):
-            return False
-        conn.close()
-        return True
-
-    def start(self):
-        params = self.params
-        for path in (params["pid_file"], params["log_file"]):
-            directory = os.path.dirname(path)
-            if directory and not os.path.isdir(directory):
-                os.makedirs(directory, 0o755)
-        if os.path.exists(params["pid_file"]):
-            os.unlink(params["pid_file"])  # stale: current_pid() found no instance of ours
-        argv = command(params["binary"], params["config"], params["log_file"], params["pid_file"],
-                       params["log_level"])
-        rc, out, err = self.module.run_command(argv)
-        if rc != 0:
-            self.module.fail_json(msg="%s failed (rc %d): %s\n%s" % (" ".join(argv), rc, out + err,
-                                                                     self._log_tail()))
-        deadline = time.time() + params["timeout"]
-        while time.time() < deadline:
-            pid = self.current_pid()
-            if pid is not None and self._listening():
-                return pid
-            time.sleep(0.1)
-        self.module.fail_json(
-            msg="NFS-Ganesha did not come up on %s:%d within %d s (pid file %s). End of %s:\n%s"
-            % (connect_address(params["bind_address"]), params["port"], params["timeout"],
-               params["pid_file"], params["log_file"], self._log_tail()))
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import NfsError
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.ganesha import STATES
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.ganesha_process import GaneshaProcess
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            state=dict(type="str", choices=["started", "stopped", "restarted", "reloaded"], default="started"),
+            state=dict(type="str", choices=list(STATES), default="started"),
             config=dict(type="path", required=True),
             pid_file=dict(type="path", required=True),
             log_file=dict(type="path", required=True),
@@ -243,23 +134,11 @@ def main():
         ),
         supports_check_mode=True,
     )
-    process = GaneshaProcess(module)
-    pid = process.current_pid()
-    actions = plan(module.params["state"], pid is not None)
-    if module.check_mode:
-        module.exit_json(changed=bool(actions), actions=actions, pid=pid,
-                         running=module.params["state"] != "stopped")
-    if "start" in actions and not os.path.exists(module.params["config"]):
-        module.fail_json(msg="config: %s does not exist" % module.params["config"])
-    for action in actions:
-        if action == "stop":
-            process.stop(pid)
-            pid = None
-        elif action == "hup":
-            process.hup(pid)
-        else:
-            pid = process.start()
-    module.exit_json(changed=bool(actions), actions=actions, pid=pid, running=pid is not None)
+    try:
+        result = GaneshaProcess(module).reach(module.params["state"], module.check_mode)
+    except NfsError as exc:
+        module.fail_json(msg=str(exc), **exc.result)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -113,51 +113,12 @@ not_probed:
   sample: ["v3: clients 10.0.0.0/8 do not include 127.0.0.1"]
 """
 
-import os
-import uuid
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_exports import (
-    EXPORTED_ARG_SPEC,
-    client_allows,
-)
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_probe import (
-    Libnfs,
-    ProbeError,
-    explain_failure,
-    nfs_url,
-    validate_marker,
-)
-
-
-def probe_one(module, nfs, export, write):
-    params = module.params
-    port = export["port"]
-    if not write:
-        url = nfs_url(export["server"], export["pseudo"], port=port, uid=params["uid"], gid=params["gid"])
-        rc, out, err = nfs.run("nfs-ls", url)
-        return url, rc == 0, (err or out).strip() if rc else ""
-    url = nfs_url(export["server"], export["pseudo"], params["marker"], port=port,
-                  uid=params["uid"], gid=params["gid"])
-    token = "stateful.nfs probe %s\n" % uuid.uuid4()
-    local = os.path.join(module.tmpdir, "probe-%s" % uuid.uuid4().hex)
-    with open(local, "w") as handle:
-        handle.write(token)
-    rc, out, err = nfs.run("nfs-cp", local, url)
-    if rc != 0:
-        return url, False, "write failed: %s" % (err or out).strip()
-    rc, out, err = nfs.run("nfs-cat", url)
-    if rc != 0:
-        return url, False, "read-back failed: %s" % (err or out).strip()
-    if out != token:
-        return url, False, "read back %r, expected the token just written %r" % (out[:80], token)
-    if params["cleanup_local"]:
-        try:
-            os.unlink(os.path.join(export["path"], params["marker"]))
-        except OSError as exc:
-            return url, False, "wrote and read back, but cannot remove the marker locally: %s" % exc
-    return url, True, ""
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import NfsError
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import EXPORTED_ARG_SPEC
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import Libnfs
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.probe import run_probes, validate_marker
 
 
 def main():
@@ -176,38 +137,11 @@ def main():
     )
     params = module.params
     try:
-        validate_marker(params["marker"])
-    except ProbeError as exc:
-        module.fail_json(msg=str(exc))
-    write = params["write"] and not module.check_mode
-    nfs = Libnfs(module, params["timeout"])
-    todo, not_probed = [], []
-    for export in params["exports"]:
-        if params["client_address"]:
-            verdicts = [client_allows(h, params["client_address"]) for h in export["clients"]]
-            if verdicts and all(v is False for v in verdicts):
-                not_probed.append("%s: clients %s do not include %s"
-                                  % (export["name"], ", ".join(export["clients"]), params["client_address"]))
-                continue
-        todo.append(export)
-
-    def probe(export):
-        export_write = write and not export["read_only"]
-        url, ok, error = probe_one(module, nfs, export, export_write)
-        hint = "" if ok else explain_failure(error, nfs.listening(export["server"], export["port"]))
-        return {"name": export["name"], "url": url, "ok": ok, "error": error, "hint": hint,
-                "mode": "write" if export_write else "read"}
-
-    # The exports are independent (each has its own URL and marker): probed at the same time.
-    probes = nfs.map(probe, todo)
-    failures = ["export %r (%s): %s [%s]" % (p["name"], p["url"], p["hint"], p["error"])
-                for p in probes if not p["ok"]]
-    mode = "write" if write else "read"
-    if failures:
-        module.fail_json(msg="NFS %s probe failed for %d of %d export(s): %s"
-                         % (mode, len(failures), len(probes), "; ".join(failures)),
-                         mode=mode, probes=probes, not_probed=not_probed)
-    module.exit_json(changed=False, mode=mode, probes=probes, not_probed=not_probed)
+        validate_marker(params["marker"])  # refused before libnfs-utils is looked for
+        result = run_probes(params, Libnfs(module, params["timeout"]), module.check_mode)
+    except NfsError as exc:
+        module.fail_json(msg=str(exc), **exc.result)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.vars.manager import VariableManager
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_exports import validate_exports, validate_server
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import validate_exports, validate_server
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLE = os.path.join(REPO, "inventory", "example")

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""meta/argument_specs.yml of the NFS roles stays in sync with defaults/main.yml (and nfs_client_exports
-with the shape the nfs_probe module accepts)."""
+"""meta/argument_specs.yml of the NFS roles (and of os_packages, which installs their packages) stays in sync
+with defaults/main.yml (and nfs_client_exports with the shape the nfs_probe module accepts)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -13,7 +13,7 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_exports import EXPORTED_ARG_SPEC
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import EXPORTED_ARG_SPEC
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -23,7 +23,7 @@ def load(role, *parts):
         return yaml.safe_load(handle)
 
 
-@pytest.mark.parametrize("role", ["nfs_server", "nfs_client"])
+@pytest.mark.parametrize("role", ["nfs_server", "nfs_client", "os_packages"])
 def test_every_default_is_specified_with_the_same_value(role):
     defaults = load(role, "defaults", "main.yml")
     options = load(role, "meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
@@ -88,3 +88,38 @@ def test_nfs_server_installs_every_program_its_tasks_run(settings, expected):
 @pytest.mark.parametrize("probe_tools, expected", [(True, ["nfs-common", "libnfs-utils"]), (False, ["nfs-common"])])
 def test_nfs_client_installs_the_probe_tools_when_asked(probe_tools, expected):
     assert _wanted_packages("nfs_client", nfs_client_install_probe_tools=probe_tools) == expected
+
+
+def _tasks(role):
+    """Every task of the role's tasks/*.yml, blocks flattened."""
+    found = []
+    directory = os.path.join(REPO, "roles", role, "tasks")
+    for name in sorted(os.listdir(directory)):
+        pending = list(load(role, "tasks", name) or [])
+        while pending:
+            task = pending.pop(0)
+            found.append(task)
+            pending[:0] = task.get("block", []) + task.get("rescue", []) + task.get("always", [])
+    return found
+
+
+@pytest.mark.parametrize("role", ["nfs_server", "nfs_client"])
+def test_the_nfs_roles_install_their_packages_through_os_packages(role):
+    """One home for the dpkg-query/apt logic: each NFS role includes os_packages with its own package list
+    and runs no package task itself."""
+    tasks = _tasks(role)
+    includes = [t for t in tasks if (t.get("ansible.builtin.include_role") or {}).get("name") == "stateful.nfs.os_packages"]
+    assert len(includes) == 1
+    assert includes[0]["vars"] == {"os_packages_names": "{{ __%s_wanted_packages }}" % role,
+                                   "os_packages_apt_cache_valid_time": "{{ %s_apt_cache_valid_time }}" % role}
+    modules = set(key for t in tasks for key in t)
+    assert not modules & set(["ansible.builtin.apt", "ansible.builtin.package", "ansible.builtin.dnf"])
+    assert not [t for t in tasks if "dpkg-query" in str(t.get("ansible.builtin.command", ""))]
+
+
+def test_os_packages_is_the_one_package_installer():
+    tasks = _tasks("os_packages")
+    assert [next(k for k in t if k.startswith("ansible.builtin.")) for t in tasks if "block" not in t] == [
+        "ansible.builtin.command", "ansible.builtin.apt", "ansible.builtin.package", "ansible.builtin.set_fact"]
+    lookup = tasks[1]
+    assert lookup["check_mode"] is False and lookup["changed_when"] is False  # dpkg-query also runs in check mode

@@ -18,7 +18,7 @@ import tempfile
 
 import yaml
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_probe import nfs_url
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import nfs_url
 
 NFS_SERVER_STOP_PLAYBOOK = "tests/integration/fault_matrix/nfs_server_stop.yml"
 

@@ -10,19 +10,20 @@ __metaclass__ = type
 import os
 import threading
 import time
+import types
 
 import pytest
 
 from ansible.module_utils import basic
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_probe import Libnfs
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import Libnfs
 from ansible_collections.stateful.nfs.plugins.modules import (
     nfs_exports_info,
     nfs_ganesha_daemon,
     nfs_probe,
 )
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "module_utils", "fixtures")
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "module_utils", "nfs", "fixtures")
 
 
 @pytest.fixture
@@ -35,13 +36,16 @@ def run_module(run_main):
 
 class FakeNfs(object):
     """A stand-in for Libnfs: one server holding files by URL path; ``up`` and ``writable`` script it.
-    Its ``map`` is the real one (the calls at the same time)."""
+    Its ``map`` and ``put`` are the real ones (the calls at the same time; the text written to a file
+    in ``module.tmpdir``, then nfs-cp)."""
 
     PARALLEL = Libnfs.PARALLEL
     map = Libnfs.map
+    put = Libnfs.put
 
-    def __init__(self, up=True, writable=True, corrupt=False):
+    def __init__(self, up=True, writable=True, corrupt=False, tmpdir=None):
         self.up, self.writable, self.corrupt = up, writable, corrupt
+        self.module = types.SimpleNamespace(tmpdir=tmpdir)
         self.files = {}
         self.calls = []
 
@@ -78,9 +82,17 @@ def exported(name="v1", read_only=False, clients=("*",), path="/srv/nfs/v1"):
 
 
 @pytest.fixture
-def fake_nfs(monkeypatch):
+def module_tmpdir(tmp_path):
+    """The module's temporary directory (AnsibleModule.tmpdir), where Libnfs.put writes the token."""
+    path = tmp_path / "moduletmp"
+    path.mkdir()
+    return str(path)
+
+
+@pytest.fixture
+def fake_nfs(monkeypatch, module_tmpdir):
     def _install(**kwargs):
-        fake = FakeNfs(**kwargs)
+        fake = FakeNfs(tmpdir=module_tmpdir, **kwargs)
         monkeypatch.setattr(nfs_probe, "Libnfs", lambda module, timeout: fake)
         return fake
     return _install
@@ -145,8 +157,8 @@ class MeetingNfs(FakeNfs):
     """Every export's first command waits until all three exports have reached it: only
     probes that run at the same time get past (sequential ones break the barrier)."""
 
-    def __init__(self):
-        super(MeetingNfs, self).__init__()
+    def __init__(self, tmpdir):
+        super(MeetingNfs, self).__init__(tmpdir=tmpdir)
         self.barrier = threading.Barrier(3, timeout=5)
         self.finished = []
 
@@ -161,8 +173,8 @@ class MeetingNfs(FakeNfs):
         return rc, out, err
 
 
-def test_probe_runs_the_exports_at_the_same_time_and_reports_them_in_order(run_module, monkeypatch):
-    fake = MeetingNfs()
+def test_probe_runs_the_exports_at_the_same_time_and_reports_them_in_order(run_module, monkeypatch, module_tmpdir):
+    fake = MeetingNfs(module_tmpdir)
     monkeypatch.setattr(nfs_probe, "Libnfs", lambda module, timeout: fake)
     exports = [exported("v%d" % i, path="/srv/nfs/v%d" % i) for i in (1, 2, 3)]
     out = run_module(nfs_probe, {"exports": exports})

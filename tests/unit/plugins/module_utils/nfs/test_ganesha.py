@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests for plugins/module_utils/nfs_ganesha.py."""
+"""Unit tests for plugins/module_utils/nfs/ganesha.py."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,7 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs_ganesha import (
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.ganesha import (
+    check_mode_result,
     command,
     config_of,
     connect_address,
@@ -18,6 +19,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs_ganesha import (
     parse_cmdline,
     parse_pid,
     plan,
+    reload_is_logged,
 )
 
 # /proc/<pid>/cmdline of a Ganesha 4.3 started by the module
@@ -83,3 +85,16 @@ def test_describe_instance(pid_text, argv, running, why):
     assert info["running"] is running
     assert info["why"].startswith(why)
     assert info["config"] == CONF
+
+
+@pytest.mark.parametrize("level,logged", [("NIV_EVENT", True), ("NIV_FULL_DEBUG", True), ("NIV_WARN", False),
+                                          ("NIV_CRIT", False)])
+def test_reload_is_logged(level, logged):
+    assert reload_is_logged(level) is logged
+
+
+def test_check_mode_result():
+    assert check_mode_result("started", ["start"], None) == dict(changed=True, actions=["start"], pid=None,
+                                                                 running=True)
+    assert check_mode_result("stopped", [], None) == dict(changed=False, actions=[], pid=None, running=False)
+    assert check_mode_result("stopped", ["stop"], 42) == dict(changed=True, actions=["stop"], pid=42, running=False)

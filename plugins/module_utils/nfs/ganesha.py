@@ -6,8 +6,8 @@
 A Ganesha instance is identified by its pid file *and* its command line: the
 process named in the pid file must be ``ganesha.nfsd`` started with ``-f`` and
 this instance's configuration file, so a recycled pid or another instance (a
-test server with its own configuration) is never mistaken for ours.  The only
-I/O is ``find_instance``, which reads the pid file and /proc.
+test server with its own configuration) is never mistaken for ours.  The I/O
+(pid file, /proc, signals, spawning) is ``GaneshaProcess`` in ganesha_process.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,6 +17,9 @@ __metaclass__ = type
 import os
 
 STATES = ("started", "stopped", "restarted", "reloaded")
+# What Ganesha logs when SIGHUP has made it re-read its EXPORT blocks, and the log levels that show it.
+RELOAD_DONE = "Reread exports complete"
+VERBOSE_LEVELS = ("NIV_EVENT", "NIV_INFO", "NIV_DEBUG", "NIV_MID_DEBUG", "NIV_FULL_DEBUG")
 
 
 def parse_pid(text):
@@ -105,19 +108,12 @@ def describe_instance(pid_text, argv, config):
     return info
 
 
-def find_instance(pid_file, config):
-    """Read ``pid_file`` and ``/proc/<pid>/cmdline``; see ``describe_instance``."""
-    try:
-        with open(pid_file) as handle:
-            pid_text = handle.read()
-    except IOError:
-        return describe_instance(None, None, config)
-    argv = None
-    pid = parse_pid(pid_text)
-    if pid is not None:
-        try:
-            with open("/proc/%d/cmdline" % pid, "rb") as handle:
-                argv = parse_cmdline(handle.read())
-        except IOError:
-            argv = None
-    return describe_instance(pid_text, argv, config)
+def reload_is_logged(log_level):
+    """Whether Ganesha at ``log_level`` logs RELOAD_DONE, so that a reload can be waited for."""
+    return log_level in VERBOSE_LEVELS
+
+
+def check_mode_result(state, actions, pid):
+    """What the daemon module returns in check mode: what it would do, the current pid, and whether
+    the instance would run afterwards."""
+    return dict(changed=bool(actions), actions=actions, pid=pid, running=state != "stopped")
