@@ -129,6 +129,7 @@ served:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.stateful.nfs.plugins.module_utils.common.arguments import fail_on_strings_for_lists
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import NfsError
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import EXPORTED_ARG_SPEC
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import Libnfs
@@ -140,17 +141,16 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs.served import (
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            exports=EXPORTED_ARG_SPEC,
-            backend=dict(type="str", choices=["kernel", "ganesha"], required=True),
-            pid_file=dict(type="path"),
-            config=dict(type="path", default="/etc/ganesha/ganesha.conf"),
-            client_address=dict(type="str"),
-            timeout=dict(type="int", default=15),
-        ),
-        supports_check_mode=True,
+    argument_spec = dict(
+        exports=EXPORTED_ARG_SPEC,
+        backend=dict(type="str", choices=["kernel", "ganesha"], required=True),
+        pid_file=dict(type="path"),
+        config=dict(type="path", default="/etc/ganesha/ganesha.conf"),
+        client_address=dict(type="str"),
+        timeout=dict(type="int", default=15),
     )
+    fail_on_strings_for_lists(argument_spec)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     try:
         if params["backend"] == "kernel":

@@ -115,6 +115,7 @@ not_probed:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.stateful.nfs.plugins.module_utils.common.arguments import fail_on_strings_for_lists
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import NfsError
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import EXPORTED_ARG_SPEC
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import Libnfs
@@ -122,19 +123,18 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs.probe import run_
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            exports=EXPORTED_ARG_SPEC,
-            write=dict(type="bool", default=True),
-            uid=dict(type="int", default=0),
-            gid=dict(type="int", default=0),
-            marker=dict(type="str", default=".stateful-nfs-probe"),
-            cleanup_local=dict(type="bool", default=False),
-            client_address=dict(type="str"),
-            timeout=dict(type="int", default=15),
-        ),
-        supports_check_mode=True,
+    argument_spec = dict(
+        exports=EXPORTED_ARG_SPEC,
+        write=dict(type="bool", default=True),
+        uid=dict(type="int", default=0),
+        gid=dict(type="int", default=0),
+        marker=dict(type="str", default=".stateful-nfs-probe"),
+        cleanup_local=dict(type="bool", default=False),
+        client_address=dict(type="str"),
+        timeout=dict(type="int", default=15),
     )
+    fail_on_strings_for_lists(argument_spec)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     try:
         validate_marker(params["marker"])  # refused before libnfs-utils is looked for

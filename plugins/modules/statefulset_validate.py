@@ -275,6 +275,7 @@ import copy
 from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
+from ansible_collections.stateful.nfs.plugins.module_utils.common.arguments import fail_on_strings_for_lists
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import VALIDATE_ARG_SPEC
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.runner import run_module
 
@@ -286,7 +287,9 @@ def argspec():
 
 
 def main():
-    module = AnsibleK8SModule(argument_spec=argspec(), supports_check_mode=True)
+    argument_spec = argspec()
+    fail_on_strings_for_lists(argument_spec)
+    module = AnsibleK8SModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
         run_module(module)
     except CoreException as exc:

@@ -77,3 +77,20 @@ def refuse_strings_for_lists(argument_spec, params, prefix=""):
     problems = strings_for_lists(argument_spec, params, prefix)
     if problems:
         raise StringForList("; ".join(problems))
+
+
+def fail_on_strings_for_lists(argument_spec):
+    """In a module, before it is constructed: fail, changing nothing, when the task gave a string for a
+    list option.
+
+    It must come first: AnsibleModule converts the string (or fails on it with a message that does not
+    name the option). To fail cleanly, a module that accepts every option as it is reports the refusal.
+    """
+    from ansible.module_utils.basic import AnsibleModule, _load_params
+
+    problems = strings_for_lists(argument_spec, _load_params())
+    if problems:
+        accept_all = dict((name, dict(type="raw", aliases=spec.get("aliases") or [], no_log=spec.get("no_log", False)))
+                          for name, spec in argument_spec.items())
+        AnsibleModule(argument_spec=accept_all, supports_check_mode=True).fail_json(
+            msg="%s. Nothing was changed" % "; ".join(problems))

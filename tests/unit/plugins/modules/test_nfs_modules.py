@@ -276,3 +276,15 @@ def test_daemon_refuses_to_start_without_its_config(run_module, tmp_path):
             "log_file": str(tmp_path / "ganesha.log")}
     out = run_module(nfs_ganesha_daemon, args)
     assert out.failed and "does not exist" in out.result["msg"]
+
+
+@pytest.mark.parametrize("module, args, needle", [
+    (nfs_probe, {"exports": "v1,v2"}, "exports: must be a list, got the string 'v1,v2'"),
+    (nfs_probe, {"exports": [dict(exported(), clients="a,b")]}, "exports[0].clients: must be a list, got the string 'a,b'"),
+    (nfs_exports_info, {"exports": "v1", "backend": "kernel"}, "exports: must be a list, got the string 'v1'"),
+])
+def test_a_string_for_a_list_is_refused_before_anything_runs(run_module, fake_nfs, module, args, needle):
+    fake = fake_nfs()
+    out = run_module(module, args)
+    assert out.failed and needle in out.result["msg"] and "Nothing was changed" in out.result["msg"]
+    assert not fake.files

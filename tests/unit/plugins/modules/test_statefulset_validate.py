@@ -103,3 +103,9 @@ def test_module_api_error_is_one_clean_failure(run_module):
 
     out = run_module({"name": "myapp"}, Refusing(load()), FakeProbe(load()))
     assert out.failed and out.result["msg"] == "Kubernetes API error: 403 Forbidden"
+
+
+def test_module_refuses_a_string_for_the_checks(run_module):
+    # Ansible's list type would split it into [order, dns] and run a selection the user never wrote
+    out = run_module({"name": "myapp", "checks": "order,dns"}, cluster=None)
+    assert out.failed and out.result["msg"].startswith("checks: must be a list, got the string 'order,dns'")
