@@ -25,7 +25,7 @@ from ansible_collections.stateful.nfs.plugins.action import (
     statefulset_manifest,
     statefulset_preflight,
 )
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import render_statefulset
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.statefulset import render_statefulset
 
 
 def run_action(plugin, args, check_mode=False):
