@@ -5,7 +5,9 @@
 argument specs and their results (pure, no I/O).
 
 The action plugins validate their arguments against these specs and call these functions on the
-controller; plugins/modules/ hold their documentation.
+controller; plugins/modules/ hold their documentation. What a role needs to decide - what to apply,
+what check mode cannot dry-run, how long to wait, which volumes are still bound - is a field of
+these results, not Jinja in the role.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,6 +25,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.manifests.statefulset
 )
 from ansible_collections.stateful.nfs.plugins.module_utils.manifests.volumes import (
     VOLUME_SET_LABEL,
+    bound_volumes,
     reclaim_patches,
     render_persistent_volumes,
 )
@@ -79,6 +82,8 @@ MANIFEST_ARGSPEC = dict(
     pod_spec_extra=dict(type="dict", default={}),
     volume_mounts=dict(type="list", elements="dict", default=[]),
     volume_claim_templates=dict(type="list", elements="dict", default=[]),
+    wait_timeout=dict(type="int", default=300),
+    wait_timeout_unbindable=dict(type="int", default=30),
     field_prefix=dict(type="str", default=""),
 )
 
@@ -93,6 +98,11 @@ PREFLIGHT_ARGSPEC = dict(
     storage_classes=dict(type="list", elements="dict", default=[]),
     storage_check=dict(type="str", choices=["fail", "warn", "skip"], default="fail"),
     recreate=dict(type="bool", default=False),
+    live_namespace=dict(type="dict"),
+    create_namespace=dict(type="bool", default=False),
+    check_mode=dict(type="bool", default=False),
+    wait_timeout=dict(type="int", default=300),
+    wait_timeout_unbindable=dict(type="int", default=30),
     field_prefix=dict(type="str", default=""),
 )
 
@@ -118,10 +128,20 @@ PV_ARGSPEC = dict(
 )
 
 
+def _wait_timeouts(params, prefix):
+    """Refuse wait timeouts that are not a positive number of seconds (all of them in one message)."""
+    bad = ["%s%s: must be a positive number of seconds, got %s" % (prefix, option, params.get(option))
+           for option in ("wait_timeout", "wait_timeout_unbindable")
+           if params.get(option) is not None and params[option] < 1]
+    if bad:
+        raise SpecError("%s; nothing was changed" % "; ".join(bad))
+
+
 def manifest_plan(params):
     """statefulset_manifest: validated options in, ``{service, statefulset, claims, ...}`` out."""
     params = dict(params)
     prefix = params.pop("field_prefix", "")
+    _wait_timeouts(params, prefix)
     if params.get("container_name") is None:
         params["container_name"] = params["name"]
     bundle = render_statefulset(params, prefix=prefix)
@@ -136,20 +156,52 @@ def manifest_plan(params):
     }
 
 
+def _dry_run_blocker(namespace, missing_namespace, changes):
+    """Why check mode cannot dry-run the apply ("" when it can).
+
+    A namespace that does not exist yet holds no server-side dry run, and a re-create's delete is
+    only simulated (the API would refuse the immutable change against the object still there).
+    """
+    if missing_namespace:
+        return "namespace %s does not exist yet and would be created" % namespace
+    if changes:
+        return ("the StatefulSet/Service would be deleted (orphaning pods and claims) and re-created for: %s"
+                % ", ".join(c["field"] for c in changes))
+    return ""
+
+
 def preflight_plan(params):
     """statefulset_preflight: the result, and ``PlanFailure`` for a refusal."""
     prefix = params.get("field_prefix", "")
-    changes = immutable_changes(params["statefulset"], params.get("live_statefulset"),
-                                params.get("service"), params.get("live_service"))
+    _wait_timeouts(params, prefix)
+    statefulset, service = params["statefulset"], params.get("service") or {}
+    namespace = (statefulset.get("metadata") or {}).get("namespace") or "default"
+    # live_namespace left out: not looked up (the namespace is taken to exist); {}: it does not exist.
+    missing_namespace = params.get("live_namespace") is not None and not params["live_namespace"]
+    if missing_namespace and not params.get("create_namespace"):
+        raise SpecError("%snamespace: namespace %s does not exist; create it or set %screate_namespace=true"
+                        % (prefix, namespace, prefix))
+    changes = immutable_changes(statefulset, params.get("live_statefulset"), service, params.get("live_service"))
     check = params.get("storage_check", "fail")
+    if check == "fail" and params.get("check_mode"):
+        # In check mode the volumes an earlier task would create do not exist yet: warn, do not fail.
+        check = "warn"
     pending = [] if check == "skip" else unbindable_claims(
-        params["statefulset"], params.get("persistent_volumes"), params.get("claims"), params.get("storage_classes"))
+        statefulset, params.get("persistent_volumes"), params.get("claims"), params.get("storage_classes"))
+    wait_timeout = params.get("wait_timeout", 300)
+    if pending:
+        wait_timeout = min(wait_timeout, params.get("wait_timeout_unbindable", 30))
     result = {
         "changed": False,
         "immutable_changes": changes,
         "recreate_statefulset": any(c["field"].startswith("statefulset.") for c in changes),
         "recreate_service": any(c["field"].startswith("service.") for c in changes),
         "unbindable_claims": pending,
+        # The one apply call: the namespace when it must be created, the Service, the StatefulSet.
+        "apply": ([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}] if missing_namespace else [])
+        + ([service] if service else []) + [statefulset],
+        "dry_run_blocker": _dry_run_blocker(namespace, missing_namespace, changes),
+        "wait_timeout": wait_timeout,
     }
     if changes and not params.get("recreate"):
         raise PlanFailure(
@@ -166,7 +218,7 @@ def preflight_plan(params):
 
 
 def pv_plan(params):
-    """nfs_pv_manifest: ``{volumes, names, label_selector, reclaim}``."""
+    """nfs_pv_manifest: ``{volumes, names, label_selector, reclaim, bound}``."""
     volumes = render_persistent_volumes(params, prefix=params.get("field_prefix", ""))
     volume_set = params.get("volume_set", "default")
     return {
@@ -176,4 +228,5 @@ def pv_plan(params):
         "label_selector": "%s=%s" % (VOLUME_SET_LABEL, volume_set),
         "reclaim": reclaim_patches(params.get("live_volumes"), params.get("reclaim_mode", "keep_claim_name"),
                                    params.get("reclaim_names"), volume_set),
+        "bound": bound_volumes(params.get("live_volumes"), volume_set),
     }

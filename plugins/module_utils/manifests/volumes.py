@@ -7,6 +7,7 @@
   (or an explicit list), optionally pre-bound (claimRef) to ``<vct>-<sts>-<ordinal>``.
 * ``reclaim_patches``: JSON merge patches that make Released PVs bindable again, without ever
   touching the data behind them.
+* ``bound_volumes``: the volumes of a set that are still Bound to a claim (deleting them would hang).
 
 Every error is a ``SpecError`` whose message starts with the field.
 """
@@ -314,3 +315,19 @@ def reclaim_patches(live_volumes, mode="keep_claim_name", names=None, volume_set
         })
     return patches
 
+
+def bound_volumes(live_volumes, volume_set=None):
+    """``<pv> is Bound to <namespace>/<claim>`` for each volume (of ``volume_set``) in phase Bound.
+
+    Deleting such a volume hangs in Terminating (pv-protection) until its claim goes.
+    """
+    bound = []
+    for pv in live_volumes or []:
+        meta = pv.get("metadata") or {}
+        if (pv.get("status") or {}).get("phase") != "Bound":
+            continue
+        if volume_set and (meta.get("labels") or {}).get(VOLUME_SET_LABEL) != volume_set:
+            continue
+        ref = (pv.get("spec") or {}).get("claimRef") or {}
+        bound.append("%s is Bound to %s/%s" % (meta.get("name"), ref.get("namespace"), ref.get("name")))
+    return bound

@@ -13,6 +13,7 @@ import pytest
 from ansible_collections.stateful.nfs.plugins.module_utils.manifests.fields import SpecError
 from ansible_collections.stateful.nfs.plugins.module_utils.manifests.volumes import (
     VOLUME_SET_LABEL,
+    bound_volumes,
     reclaim_patches,
     render_persistent_volumes,
 )
@@ -157,3 +158,11 @@ def test_reclaim_release_mode_and_filters():
     with pytest.raises(SpecError, match="reclaim_mode"):
         reclaim_patches(live, mode="wipe")
 
+
+# --------------------------------------------------------------------------- volumes still bound
+def test_bound_volumes_of_the_set_name_their_claims():
+    live = [_live_pv("pv001", "Bound", "myappdata-myapp-0"), _live_pv("pv002", "Released", "myappdata-myapp-1"),
+            _live_pv("pv003", "Available"), _live_pv("pv004", "Bound", "other-0", volume_set="other")]
+    assert bound_volumes(live, "tutorial") == ["pv001 is Bound to default/myappdata-myapp-0"]
+    assert bound_volumes(live) == ["pv001 is Bound to default/myappdata-myapp-0", "pv004 is Bound to default/other-0"]
+    assert bound_volumes([]) == [] and bound_volumes(None) == []
