@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import PV_ARGSPEC, pv_plan
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.plans import PV_ARGSPEC, pv_plan
 from ansible_collections.stateful.nfs.plugins.plugin_utils.plan_action import PlanAction
 
 

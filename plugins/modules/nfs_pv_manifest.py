@@ -168,4 +168,13 @@ reclaim:
   elements: dict
   sample: [{apiVersion: v1, kind: PersistentVolume, metadata: {name: pv001},
             spec: {claimRef: {uid: null, resourceVersion: null}}}]
+bound:
+  description:
+    - The volumes of the set in O(live_volumes) that are still Bound to a claim, as
+      C(<volume> is Bound to <namespace>/<claim>). Deleting them would hang in Terminating
+      (pv-protection) until the claim goes.
+  returned: success
+  type: list
+  elements: str
+  sample: [pv001 is Bound to default/myappdata-myapp-0]
 """

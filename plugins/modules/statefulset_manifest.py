@@ -227,6 +227,19 @@ options:
     type: list
     elements: dict
     default: []
+  wait_timeout:
+    description:
+      - Seconds the caller will wait for the rollout. Only checked here (a positive number), so that a
+        bad value is refused with the other inputs, before anything is read or changed;
+        M(stateful.nfs.statefulset_preflight) decides the wait.
+    type: int
+    default: 300
+  wait_timeout_unbindable:
+    description:
+      - Seconds the caller will wait when claims cannot bind (see M(stateful.nfs.statefulset_preflight)).
+        Only checked here (a positive number).
+    type: int
+    default: 30
 seealso:
   - module: stateful.nfs.statefulset_preflight
   - module: kubernetes.core.k8s

@@ -79,6 +79,32 @@ options:
         C(propagationPolicy=Orphan), so pods and claims stay). Without it such changes fail.
     type: bool
     default: false
+  live_namespace:
+    description:
+      - The live Namespace of the StatefulSet, empty (C({})) when it does not exist. Left out, the
+        namespace is not checked (it is taken to exist).
+      - An empty one fails unless O(create_namespace=true); then RV(apply) starts with the Namespace.
+    type: dict
+  create_namespace:
+    description: Create the namespace when O(live_namespace) is empty, rather than failing.
+    type: bool
+    default: false
+  check_mode:
+    description:
+      - The caller runs in check mode (pass C(ansible_check_mode)). The PersistentVolumes an earlier
+        task would create do not exist then, so O(storage_check=fail) only warns.
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait for the rollout; RV(wait_timeout) is what is left of it after the storage check.
+    type: int
+    default: 300
+  wait_timeout_unbindable:
+    description:
+      - Seconds to wait instead when a claim cannot bind (O(storage_check=warn)). The rollout cannot
+        complete then, so the wait only gives the ordinals before it time to come up.
+    type: int
+    default: 30
 notes:
   - Existing claims keep their size when the claim templates change through a re-create; only
     new claims use the new template.
@@ -120,4 +146,26 @@ unbindable_claims:
   type: list
   elements: dict
   sample: [{claim: myappdata-myapp-4, ordinal: 4, reason: "claim default/myappdata-myapp-4 ... would stay Pending"}]
+apply:
+  description:
+    - What the one M(kubernetes.core.k8s) apply call sends, in order - the Namespace when O(live_namespace)
+      is empty, the Service (when O(service) is given) and the StatefulSet.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{apiVersion: v1, kind: Service, metadata: {name: statefulset-headless}}, {apiVersion: apps/v1, kind: StatefulSet}]
+dry_run_blocker:
+  description:
+    - Why check mode cannot dry-run the apply (an empty string when it can) - a namespace that does not
+      exist yet holds no server-side dry run, and a re-create's delete is only simulated.
+  returned: always
+  type: str
+  sample: namespace shop does not exist yet and would be created
+wait_timeout:
+  description:
+    - Seconds to wait for the rollout - O(wait_timeout), or the smaller O(wait_timeout_unbindable) when
+      RV(unbindable_claims) is not empty.
+  returned: always
+  type: int
+  sample: 300
 """

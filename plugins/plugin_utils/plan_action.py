@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Base of the controller-side plan actions (statefulset_manifest, statefulset_preflight,
 nfs_pv_manifest, nfs_exports_validate): validate the task's arguments against the action's
-argument spec, call one pure function of module_utils (statefulset_spec.py, nfs/exports.py),
+argument spec, call one pure function of module_utils (manifests/plans.py, nfs/exports.py),
 return its result. Nothing is sent to the
 target and nothing is changed, so they run the same in check mode and cost milliseconds instead
 of a module round trip."""
@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import PlanFailure, SpecError
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.plans import PlanFailure, SpecError
 
 
 class PlanAction(ActionBase):

@@ -17,13 +17,59 @@ Two kinds of selector exist in the API, with different rules, and each has one f
 ``selector_terms`` writes a LabelSelector in the list API's string syntax, one term per requirement
 (``app=web``, ``tier in (a,b)``, ``!legacy``): the list kubernetes.core's ``label_selectors``
 option takes; ``selector_string`` joins them as ``?labelSelector=`` wants them.
+
+``validate_label_key`` and ``validate_label_value`` are the API server's syntax of a label (and
+annotation) key, ``IsQualifiedName``, and of a label value, ``IsValidLabelValue``; a refusal is an
+``InvalidLabel`` (a ``ValueError``) whose message starts with the field.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import InvalidName, validate_dns1123_subdomain
+
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+LABEL_NAME_MAX = 63
+_LABEL_NAME_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+
+
+class InvalidLabel(ValueError):
+    """Not a label key or value the API server accepts; the message starts with the field."""
+
+
+def validate_label_key(key, field):
+    """A qualified label key: ``[prefix/]name`` (prefix a DNS-1123 subdomain, name <= 63)."""
+    if not isinstance(key, str) or not key:
+        raise InvalidLabel("%s: label key must be a non-empty string, got %r" % (field, key))
+    prefix, _sep, name = key.rpartition("/")
+    if _sep:
+        try:
+            validate_dns1123_subdomain(prefix, "%s: prefix of label key %r" % (field, key))
+        except InvalidName as exc:
+            raise InvalidLabel(str(exc))
+    if len(name) > LABEL_NAME_MAX or not _LABEL_NAME_RE.match(name):
+        raise InvalidLabel(
+            "%s: label key %r: the name part must be at most 63 characters of "
+            "[A-Za-z0-9-_.], starting and ending with a letter or digit" % (field, key)
+        )
+    return key
+
+
+def validate_label_value(value, field):
+    """A label value: empty, or at most 63 characters of ``[A-Za-z0-9-_.]`` that start and end alphanumeric."""
+    if isinstance(value, bool) or isinstance(value, (int, float)):
+        raise InvalidLabel("%s: label value must be a string (quote it), got %r" % (field, value))
+    if not isinstance(value, str):
+        raise InvalidLabel("%s: label value must be a string, got %r" % (field, value))
+    if value and (len(value) > LABEL_NAME_MAX or not _LABEL_NAME_RE.match(value)):
+        raise InvalidLabel(
+            "%s: label value %r must be at most 63 characters of [A-Za-z0-9-_.], "
+            "starting and ending with a letter or digit" % (field, value)
+        )
+    return value
 
 
 def selector_matches(selector, labels):

@@ -25,7 +25,7 @@ from ansible_collections.stateful.nfs.plugins.action import (
     statefulset_manifest,
     statefulset_preflight,
 )
-from ansible_collections.stateful.nfs.plugins.module_utils.statefulset_spec import render_statefulset
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.statefulset import render_statefulset
 
 
 def run_action(plugin, args, check_mode=False):
@@ -124,6 +124,36 @@ def test_preflight_storage_fail_warn_skip():
     assert not out.get("failed") and out["unbindable_claims"] == []
     with pytest.raises(AnsibleActionFail, match="storage_check"):
         run_action(statefulset_preflight, dict(args, storage_check="maybe"))
+
+
+def test_preflight_says_what_to_apply_and_how_long_to_wait():
+    bundle = rendered(replicas=2)
+    args = {"statefulset": bundle["statefulset"], "service": bundle["service"], "live_namespace": {},
+            "create_namespace": True, "persistent_volumes": [], "check_mode": True, "wait_timeout": "120",
+            "field_prefix": "statefulset_"}
+    out = run_action(statefulset_preflight, args, check_mode=True)
+    assert not out.get("failed"), out.get("msg")
+    assert [o["kind"] for o in out["apply"]] == ["Namespace", "Service", "StatefulSet"]
+    assert out["dry_run_blocker"] == "namespace default does not exist yet and would be created"
+    assert len(out["unbindable_claims"]) == 2 and out["wait_timeout"] == 30
+    out = run_action(statefulset_preflight, dict(args, create_namespace=False))
+    assert out["failed"] and out["msg"] == ("statefulset_namespace: namespace default does not exist; "
+                                            "create it or set statefulset_create_namespace=true")
+    with pytest.raises(AnsibleActionFail, match="wait_timeout_unbindable"):
+        run_action(statefulset_preflight, dict(args, wait_timeout_unbindable="soon"))
+
+
+def test_statefulset_manifest_refuses_wait_timeouts_first():
+    out = run_action(statefulset_manifest, dict(TUTORIAL, replicas=-1, wait_timeout=0, field_prefix="statefulset_"))
+    assert out["failed"] and out["msg"] == ("statefulset_wait_timeout: must be a positive number of seconds, got 0; "
+                                            "nothing was changed")
+
+
+def test_nfs_pv_manifest_names_bound_volumes():
+    live = [{"metadata": {"name": "pv001", "labels": {"stateful.nfs/volume-set": "default"}},
+             "spec": {"claimRef": {"namespace": "default", "name": "myappdata-myapp-0", "uid": "x"}},
+             "status": {"phase": "Bound"}}]
+    assert run_action(nfs_pv_manifest, {"live_volumes": live})["bound"] == ["pv001 is Bound to default/myappdata-myapp-0"]
 
 
 EXPORTS = [{"name": "v%d" % i, "path": "/nfs-data/v%d" % i, "pseudo": "/nfs-data/v%d" % i, "server": "127.0.0.1",

@@ -6,6 +6,7 @@
 LabelSelector semantics follow metav1.LabelSelectorAsSelector (k8s.io/apimachinery/pkg/apis/meta/v1):
 nil selects nothing, {} selects everything, every requirement must hold. A Service's selector is a
 plain equality map; a Service without one gets no endpoints (the EndpointSlice controller skips it).
+Label keys and values follow IsQualifiedName and IsValidLabelValue (k8s.io/apimachinery/pkg/util/validation).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,10 +16,13 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import (
+    InvalidLabel,
     selector_matches,
     selector_string,
     selector_terms,
     service_selects,
+    validate_label_key,
+    validate_label_value,
 )
 
 LABELS = {"app": "myapp-pod", "tier": "web"}
@@ -88,3 +92,46 @@ def test_selector_terms_and_string():
     assert selector_terms(None) == [] and selector_string({}) == ""
     with pytest.raises(ValueError, match="unsupported"):
         selector_terms({"matchExpressions": [{"key": "a", "operator": "Near"}]})
+
+
+# --------------------------------------------------------------------------- label keys and values
+@pytest.mark.parametrize("key", ["app", "app.kubernetes.io/name", "a_b.c-d", "A1", "stateful.nfs/volume-set"])
+def test_label_keys_the_api_accepts(key):
+    assert validate_label_key(key, "labels") == key
+
+
+@pytest.mark.parametrize("key, needle", [
+    ("", "label key must be a non-empty string"),
+    (None, "label key must be a non-empty string"),
+    ("Bad Key", "the name part must be at most 63 characters"),
+    ("-app", "the name part must be at most 63 characters"),
+    ("x" * 64, "the name part must be at most 63 characters"),
+    ("UPPER.example/x", "prefix of label key 'UPPER.example/x'"),
+    ("/x", "prefix of label key '/x'"),
+])
+def test_label_keys_refused_naming_the_field(key, needle):
+    with pytest.raises(InvalidLabel) as err:
+        validate_label_key(key, "statefulset_pod_labels")
+    assert str(err.value).startswith("statefulset_pod_labels")
+    assert needle in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["", "myapp-pod", "X_y.z", "x" * 63])
+def test_label_values_the_api_accepts(value):
+    assert validate_label_value(value, "labels[app]") == value
+
+
+@pytest.mark.parametrize("value, needle", [
+    (3, "must be a string (quote it)"),
+    (True, "must be a string (quote it)"),
+    (None, "label value must be a string, got None"),
+    ("-x", "label value '-x' must be at most 63 characters"),
+    ("x" * 64, "must be at most 63 characters"),
+    ("a b", "label value 'a b'"),
+])
+def test_label_values_refused_naming_the_field(value, needle):
+    with pytest.raises(InvalidLabel) as err:
+        validate_label_value(value, "labels[app]")
+    assert str(err.value).startswith("labels[app]: ")
+    assert needle in str(err.value)
+    assert isinstance(err.value, ValueError)

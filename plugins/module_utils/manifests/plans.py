@@ -1,0 +1,232 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The three plan actions (statefulset_manifest, statefulset_preflight, nfs_pv_manifest): their
+argument specs and their results (pure, no I/O).
+
+The action plugins validate their arguments against these specs and call these functions on the
+controller; plugins/modules/ hold their documentation. What a role needs to decide - what to apply,
+what check mode cannot dry-run, how long to wait, which volumes are still bound - is a field of
+these results, not Jinja in the role.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import selector_terms
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.fields import SpecError
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.immutable import immutable_changes
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.preflight import unbindable_claims
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.statefulset import (
+    claim_names,
+    claim_pattern,
+    render_statefulset,
+)
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.volumes import (
+    VOLUME_SET_LABEL,
+    bound_volumes,
+    reclaim_patches,
+    render_persistent_volumes,
+)
+
+
+class PlanFailure(SpecError):
+    """A refusal that still carries a result (for example the immutable changes found)."""
+
+    def __init__(self, message, result):
+        super(PlanFailure, self).__init__(message)
+        self.result = result
+
+
+MANIFEST_ARGSPEC = dict(
+    name=dict(type="str", required=True),
+    namespace=dict(type="str", default="default"),
+    labels=dict(type="dict", default={}),
+    replicas=dict(type="int", default=1),
+    service_name=dict(type="str", required=True),
+    service_cluster_ip=dict(type="str", default="None"),
+    service_type=dict(type="str", default="ClusterIP"),
+    service_ports=dict(type="list", elements="dict", default=[{"port": 80}]),
+    service_labels=dict(type="dict", default={}),
+    service_annotations=dict(type="dict", default={}),
+    service_publish_not_ready_addresses=dict(type="bool", default=False),
+    selector_labels=dict(type="dict", required=True),
+    selector_expressions=dict(type="list", elements="dict", default=[]),
+    pod_labels=dict(type="dict", required=True),
+    pod_annotations=dict(type="dict", default={}),
+    update_strategy=dict(type="str", choices=["RollingUpdate", "OnDelete"], default="RollingUpdate"),
+    update_partition=dict(type="int", default=0),
+    pod_management_policy=dict(type="str", choices=["OrderedReady", "Parallel"], default="OrderedReady"),
+    revision_history_limit=dict(type="int", default=10),
+    min_ready_seconds=dict(type="int", default=0),
+    ordinals_start=dict(type="int", default=0),
+    pvc_retention_when_deleted=dict(type="str", choices=["Retain", "Delete"], default="Retain"),
+    pvc_retention_when_scaled=dict(type="str", choices=["Retain", "Delete"], default="Retain"),
+    container_name=dict(type="str"),
+    image=dict(type="str", required=True),
+    image_pull_policy=dict(type="str"),
+    command=dict(type="list", elements="str", default=[]),
+    args=dict(type="list", elements="str", default=[]),
+    container_ports=dict(type="list", elements="dict", default=[]),
+    env=dict(type="list", elements="dict", default=[]),
+    env_from=dict(type="list", elements="dict", default=[]),
+    resources=dict(type="dict", default={}),
+    liveness_probe=dict(type="dict", default={}),
+    readiness_probe=dict(type="dict", default={}),
+    startup_probe=dict(type="dict", default={}),
+    container_security_context=dict(type="dict", default={}),
+    container_extra=dict(type="dict", default={}),
+    extra_containers=dict(type="list", elements="dict", default=[]),
+    pod_security_context=dict(type="dict", default={}),
+    pod_spec_extra=dict(type="dict", default={}),
+    volume_mounts=dict(type="list", elements="dict", default=[]),
+    volume_claim_templates=dict(type="list", elements="dict", default=[]),
+    wait_timeout=dict(type="int", default=300),
+    wait_timeout_unbindable=dict(type="int", default=30),
+    field_prefix=dict(type="str", default=""),
+)
+
+
+PREFLIGHT_ARGSPEC = dict(
+    statefulset=dict(type="dict", required=True),
+    service=dict(type="dict", default={}),
+    live_statefulset=dict(type="dict", default={}),
+    live_service=dict(type="dict", default={}),
+    persistent_volumes=dict(type="list", elements="dict", default=[]),
+    claims=dict(type="list", elements="dict", default=[]),
+    storage_classes=dict(type="list", elements="dict", default=[]),
+    storage_check=dict(type="str", choices=["fail", "warn", "skip"], default="fail"),
+    recreate=dict(type="bool", default=False),
+    live_namespace=dict(type="dict"),
+    create_namespace=dict(type="bool", default=False),
+    check_mode=dict(type="bool", default=False),
+    wait_timeout=dict(type="int", default=300),
+    wait_timeout_unbindable=dict(type="int", default=30),
+    field_prefix=dict(type="str", default=""),
+)
+
+PV_ARGSPEC = dict(
+    exports=dict(type="list", elements="dict", default=[]),
+    list=dict(type="list", elements="dict", default=[]),
+    name_prefix=dict(type="str", default="pv"),
+    name_digits=dict(type="int", default=3),
+    index_start=dict(type="int", default=1),
+    capacities=dict(type="list", elements="str", default=[]),
+    capacity=dict(type="str", default="1Gi"),
+    access_modes=dict(type="list", elements="str", default=["ReadWriteOnce"]),
+    reclaim_policy=dict(type="str", default="Retain"),
+    storage_class_name=dict(type="str", default=""),
+    mount_options=dict(type="list", elements="str", default=[]),
+    labels=dict(type="dict", default={}),
+    volume_set=dict(type="str", default="default"),
+    pin=dict(type="dict"),
+    live_volumes=dict(type="list", elements="dict", default=[]),
+    reclaim_mode=dict(type="str", choices=["keep_claim_name", "release"], default="keep_claim_name"),
+    reclaim_names=dict(type="list", elements="str", default=[]),
+    field_prefix=dict(type="str", default=""),
+)
+
+
+def _wait_timeouts(params, prefix):
+    """Refuse wait timeouts that are not a positive number of seconds (all of them in one message)."""
+    bad = ["%s%s: must be a positive number of seconds, got %s" % (prefix, option, params.get(option))
+           for option in ("wait_timeout", "wait_timeout_unbindable")
+           if params.get(option) is not None and params[option] < 1]
+    if bad:
+        raise SpecError("%s; nothing was changed" % "; ".join(bad))
+
+
+def manifest_plan(params):
+    """statefulset_manifest: validated options in, ``{service, statefulset, claims, ...}`` out."""
+    params = dict(params)
+    prefix = params.pop("field_prefix", "")
+    _wait_timeouts(params, prefix)
+    if params.get("container_name") is None:
+        params["container_name"] = params["name"]
+    bundle = render_statefulset(params, prefix=prefix)
+    return {
+        "changed": False,
+        "service": bundle["service"],
+        "statefulset": bundle["statefulset"],
+        "claims": [{"ordinal": ordinal, "template": tpl["metadata"]["name"], "claim": claim}
+                   for ordinal, tpl, claim in claim_names(bundle["statefulset"])],
+        "claim_pattern": claim_pattern(bundle["statefulset"]),
+        "label_selectors": selector_terms(bundle["statefulset"]["spec"]["selector"]),
+    }
+
+
+def _dry_run_blocker(namespace, missing_namespace, changes):
+    """Why check mode cannot dry-run the apply ("" when it can).
+
+    A namespace that does not exist yet holds no server-side dry run, and a re-create's delete is
+    only simulated (the API would refuse the immutable change against the object still there).
+    """
+    if missing_namespace:
+        return "namespace %s does not exist yet and would be created" % namespace
+    if changes:
+        return ("the StatefulSet/Service would be deleted (orphaning pods and claims) and re-created for: %s"
+                % ", ".join(c["field"] for c in changes))
+    return ""
+
+
+def preflight_plan(params):
+    """statefulset_preflight: the result, and ``PlanFailure`` for a refusal."""
+    prefix = params.get("field_prefix", "")
+    _wait_timeouts(params, prefix)
+    statefulset, service = params["statefulset"], params.get("service") or {}
+    namespace = (statefulset.get("metadata") or {}).get("namespace") or "default"
+    # live_namespace left out: not looked up (the namespace is taken to exist); {}: it does not exist.
+    missing_namespace = params.get("live_namespace") is not None and not params["live_namespace"]
+    if missing_namespace and not params.get("create_namespace"):
+        raise SpecError("%snamespace: namespace %s does not exist; create it or set %screate_namespace=true"
+                        % (prefix, namespace, prefix))
+    changes = immutable_changes(statefulset, params.get("live_statefulset"), service, params.get("live_service"))
+    check = params.get("storage_check", "fail")
+    if check == "fail" and params.get("check_mode"):
+        # In check mode the volumes an earlier task would create do not exist yet: warn, do not fail.
+        check = "warn"
+    pending = [] if check == "skip" else unbindable_claims(
+        statefulset, params.get("persistent_volumes"), params.get("claims"), params.get("storage_classes"))
+    wait_timeout = params.get("wait_timeout", 300)
+    if pending:
+        wait_timeout = min(wait_timeout, params.get("wait_timeout_unbindable", 30))
+    result = {
+        "changed": False,
+        "immutable_changes": changes,
+        "recreate_statefulset": any(c["field"].startswith("statefulset.") for c in changes),
+        "recreate_service": any(c["field"].startswith("service.") for c in changes),
+        "unbindable_claims": pending,
+        # The one apply call: the namespace when it must be created, the Service, the StatefulSet.
+        "apply": ([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}] if missing_namespace else [])
+        + ([service] if service else []) + [statefulset],
+        "dry_run_blocker": _dry_run_blocker(namespace, missing_namespace, changes),
+        "wait_timeout": wait_timeout,
+    }
+    if changes and not params.get("recreate"):
+        raise PlanFailure(
+            "%s. Refusing to touch the cluster: set %srecreate=true to delete the StatefulSet with "
+            "propagationPolicy=Orphan (pods and PersistentVolumeClaims stay) and create it again"
+            % ("; ".join(c["message"] for c in changes), prefix), result)
+    if pending and check == "fail":
+        raise PlanFailure(
+            "%s. Refusing to scale into claims that cannot bind: add PersistentVolumes (or reclaim "
+            "Released ones), lower %sreplicas, or set %sstorage_check=warn"
+            % ("; ".join(c["reason"] for c in pending), prefix, prefix), result)
+    result["warnings"] = [c["reason"] for c in pending]
+    return result
+
+
+def pv_plan(params):
+    """nfs_pv_manifest: ``{volumes, names, label_selector, reclaim, bound}``."""
+    volumes = render_persistent_volumes(params, prefix=params.get("field_prefix", ""))
+    volume_set = params.get("volume_set", "default")
+    return {
+        "changed": False,
+        "volumes": volumes,
+        "names": [v["metadata"]["name"] for v in volumes],
+        "label_selector": "%s=%s" % (VOLUME_SET_LABEL, volume_set),
+        "reclaim": reclaim_patches(params.get("live_volumes"), params.get("reclaim_mode", "keep_claim_name"),
+                                   params.get("reclaim_names"), volume_set),
+        "bound": bound_volumes(params.get("live_volumes"), volume_set),
+    }
