@@ -1,21 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Validate and normalise NFS exports (controller side; documented in plugins/modules/nfs_exports_validate.py)."""
+"""Validate and normalise NFS exports (controller side). The options are declared once, in plugins/modules/nfs_exports_validate.py."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import (
-    VALIDATE_ARGSPEC,
-    ExportError,
-    exports_plan,
-)
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import exports_plan
 from ansible_collections.stateful.nfs.plugins.plugin_utils.plan_action import PlanAction
 
 
 class ActionModule(PlanAction):
-    ARGSPEC = VALIDATE_ARGSPEC
-    REFUSALS = (ExportError,)
     plan = staticmethod(exports_plan)

@@ -1,16 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Render NFS PersistentVolumes and reclaim patches (controller side; documented in plugins/modules/nfs_pv_manifest.py)."""
+"""Render NFS PersistentVolumes and reclaim patches (controller side). The options are declared once, in plugins/modules/nfs_pv_manifest.py."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.stateful.nfs.plugins.module_utils.manifests.plans import PV_ARGSPEC, pv_plan
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.plans import pv_plan
 from ansible_collections.stateful.nfs.plugins.plugin_utils.plan_action import PlanAction
 
 
 class ActionModule(PlanAction):
-    ARGSPEC = PV_ARGSPEC
     plan = staticmethod(pv_plan)

@@ -1,16 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Compare a rendered StatefulSet with the live objects (controller side; documented in plugins/modules/statefulset_preflight.py)."""
+"""Compare a rendered StatefulSet with the live objects (controller side). The options are declared once, in plugins/modules/statefulset_preflight.py."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.stateful.nfs.plugins.module_utils.manifests.plans import PREFLIGHT_ARGSPEC, preflight_plan
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.plans import preflight_plan
 from ansible_collections.stateful.nfs.plugins.plugin_utils.plan_action import PlanAction
 
 
 class ActionModule(PlanAction):
-    ARGSPEC = PREFLIGHT_ARGSPEC
     plan = staticmethod(preflight_plan)

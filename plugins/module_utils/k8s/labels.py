@@ -29,6 +29,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.stateful.nfs.plugins.module_utils.common.errors import PlanError
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import InvalidName, validate_dns1123_subdomain
 
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
@@ -36,7 +37,7 @@ LABEL_NAME_MAX = 63
 _LABEL_NAME_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
 
 
-class InvalidLabel(ValueError):
+class InvalidLabel(PlanError):
     """Not a label key or value the API server accepts; the message starts with the field."""
 
 

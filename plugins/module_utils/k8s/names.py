@@ -15,12 +15,14 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible_collections.stateful.nfs.plugins.module_utils.common.errors import PlanError
+
 DNS1123_LABEL_MAX = 63
 DNS1123_SUBDOMAIN_MAX = 253
 _LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 
-class InvalidName(ValueError):
+class InvalidName(PlanError):
     """A value is not a valid name; the message names the field."""
 
 

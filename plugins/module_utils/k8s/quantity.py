@@ -27,6 +27,8 @@ __metaclass__ = type
 import re
 from decimal import Decimal
 
+from ansible_collections.stateful.nfs.plugins.module_utils.common.errors import PlanError
+
 _BINARY = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60}
 _DECIMAL = {"n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), "": Decimal(1),
             "k": Decimal(10) ** 3, "M": Decimal(10) ** 6, "G": Decimal(10) ** 9, "T": Decimal(10) ** 12,
@@ -37,7 +39,7 @@ _QUANTITY_RE = re.compile(
 )
 
 
-class InvalidQuantity(ValueError):
+class InvalidQuantity(PlanError):
     """Not a quantity the API server accepts here; the message starts with the field."""
 
 

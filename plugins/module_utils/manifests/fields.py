@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.stateful.nfs.plugins.module_utils.common.errors import PlanError
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import (
     OPERATORS,
     InvalidLabel,
@@ -28,7 +29,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.k8s.quantity import I
 ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
 
 
-class SpecError(ValueError):
+class SpecError(PlanError):
     """Bad input; the message names the field."""
 
 

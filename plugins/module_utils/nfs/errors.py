@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.stateful.nfs.plugins.module_utils.common.errors import PlanError
+
 
 class NfsError(Exception):
     """A refusal or failure of the NFS area; ``result`` holds the return values that go with it."""
@@ -20,7 +22,7 @@ class NfsError(Exception):
         self.result = result
 
 
-class ExportError(NfsError, ValueError):
+class ExportError(NfsError, PlanError):
     """Invalid export input; the message names the export and the field."""
 
 

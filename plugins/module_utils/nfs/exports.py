@@ -285,22 +285,8 @@ def validate_server(server, port, where="nfs_server_address"):
     return host, port
 
 
-# The arguments of stateful.nfs.nfs_exports_validate (a controller-side action).
-VALIDATE_ARGSPEC = dict(
-    exports=dict(type="list", elements="raw", required=True),
-    backend=dict(type="str", choices=["kernel", "ganesha"], default="kernel"),
-    server=dict(type="str", required=True),
-    port=dict(type="int", default=KERNEL_PORT),
-    allow_world_clients=dict(type="bool", default=False),
-    allow_no_root_squash=dict(type="bool", default=False),
-    default_owner=dict(type="str", default="root"),
-    default_group=dict(type="str", default="root"),
-    default_mode=dict(type="str", default="0755"),
-)
-
-
 def exports_plan(params):
-    """What stateful.nfs.nfs_exports_validate returns for ``params`` (checked against VALIDATE_ARGSPEC).
+    """What stateful.nfs.nfs_exports_validate returns for ``params`` (checked against the options documented in plugins/modules/nfs_exports_validate.py).
 
     Raises ExportError, whose message says that nothing was changed and names the export and field.
     """

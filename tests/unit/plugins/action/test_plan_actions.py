@@ -188,31 +188,55 @@ def test_nfs_pv_manifest_refuses_recycle_and_both_sources():
     assert out["failed"] and out["msg"].startswith("nfs_volumes_exports, nfs_volumes_list:")
 
 
-# ---------------------------------------------------------------------------- docs vs argument specs
-@pytest.mark.parametrize("name", ["statefulset_manifest", "statefulset_preflight", "nfs_pv_manifest",
-                                  "nfs_exports_validate"])
-def test_documentation_matches_argument_spec(name):
-    """The modules are documentation only (the action plugins run): keep both in step."""
-    docs_module = importlib.import_module("ansible_collections.stateful.nfs.plugins.modules." + name)
+# ---------------------------------------------------------------------------- options declared once
+PLAN_ACTIONS = ["statefulset_manifest", "statefulset_preflight", "nfs_pv_manifest", "nfs_exports_validate"]
+
+
+@pytest.mark.parametrize("name", PLAN_ACTIONS)
+def test_options_are_declared_once_in_the_stub_documentation(name):
+    """The stub module documents the options; the action validates against exactly that, nothing else."""
+    stub = importlib.import_module("ansible_collections.stateful.nfs.plugins.modules." + name)
     action = importlib.import_module("ansible_collections.stateful.nfs.plugins.action." + name)
-    assert not hasattr(docs_module, "main"), "the action plugin runs; a main() here would be a second way"
-    doc = yaml.safe_load(docs_module.DOCUMENTATION)
-    options = dict(doc["options"])
-    if name == "nfs_exports_validate":
-        # Its messages name the role's variables (nfs_server_exports[0]) without a field_prefix.
-        assert doc["attributes"]["action"]["support"] == "full"
-    else:
-        fragment = importlib.import_module("ansible_collections.stateful.nfs.plugins.doc_fragments.pure_plan")
-        assert "stateful.nfs.pure_plan" in doc["extends_documentation_fragment"]
-        options.update(yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)["options"])
-    spec = action.ActionModule.ARGSPEC
-    assert sorted(options) == sorted(spec)
-    for option, argspec in spec.items():
-        documented = options[option]
-        for key in ("type", "elements", "choices", "required"):
-            assert documented.get(key, False if key == "required" else None) == argspec.get(
-                key, False if key == "required" else None), (option, key)
-        assert documented.get("default") == argspec.get("default"), option
+    assert not hasattr(stub, "main"), "the action plugin runs; a main() here would be a second way"
+    assert not hasattr(action.ActionModule, "ARGSPEC"), "a second declaration of the options"
+    spec = action.ActionModule.argument_spec()
+    documented = yaml.safe_load(stub.DOCUMENTATION)["options"]
+    assert set(documented) <= set(spec)
+    for option, doc in documented.items():
+        for key in ("type", "elements", "choices", "default"):
+            assert spec[option].get(key) == doc.get(key), (option, key)
+        assert spec[option].get("required", False) == doc.get("required", False), option
+    if name != "nfs_exports_validate":  # its messages name nfs_server_exports[...] without a prefix
+        # the pure_plan fragment's option, merged as ansible-doc merges it
+        assert spec["field_prefix"] == {"type": "str", "default": ""}
+
+
+@pytest.mark.parametrize("plugin, args, needle", [
+    (nfs_pv_manifest, {"list": [{"server": "h", "path": "/a"}], "capacities": "1Gi,2Gi", "field_prefix": "nfs_volumes_"},
+     "nfs_volumes_capacities: must be a list, got the string '1Gi,2Gi'"),
+    (nfs_pv_manifest, {"list": [{"server": "h", "path": "/a"}], "access_modes": "ReadWriteOnce"},
+     "access_modes: must be a list, got the string 'ReadWriteOnce'"),
+    (statefulset_manifest, dict(TUTORIAL, args="sleep,10", field_prefix="statefulset_"),
+     "statefulset_args: must be a list, got the string 'sleep,10'"),
+    (nfs_exports_validate, {"exports": "v1,v2", "server": "127.0.0.1"}, "exports: must be a list, got the string 'v1,v2'"),
+])
+def test_a_string_for_a_list_is_refused_naming_the_variable(plugin, args, needle):
+    # Ansible's list type would split "1Gi,2Gi" into two capacities without a word
+    out = run_action(plugin, args)
+    assert out["failed"] and out["changed"] is False
+    assert out["msg"].startswith(needle) and out["msg"].endswith("Nothing was changed")
+
+
+def test_every_refusal_is_one_plan_error():
+    from ansible_collections.stateful.nfs.plugins.module_utils.common.errors import PlanError
+    from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import InvalidLabel
+    from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import InvalidName
+    from ansible_collections.stateful.nfs.plugins.module_utils.k8s.quantity import InvalidQuantity
+    from ansible_collections.stateful.nfs.plugins.module_utils.manifests.fields import SpecError
+    from ansible_collections.stateful.nfs.plugins.module_utils.manifests.plans import PlanFailure
+    from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import ExportError
+    for error in (SpecError, PlanFailure, ExportError, InvalidLabel, InvalidName, InvalidQuantity):
+        assert issubclass(error, PlanError), error
 
 
 # --------------------------------------------------------------------------- nfs_exports_validate

@@ -9,7 +9,11 @@ __metaclass__ = type
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.stateful.nfs.plugins.plugin_utils.doc_argspec import options_argspec
+from ansible_collections.stateful.nfs.plugins.plugin_utils.doc_argspec import (
+    documented_argspec,
+    documented_options,
+    options_argspec,
+)
 
 OPTIONS = {
     "name": {"description": "The name.", "type": "str", "required": True, "aliases": ["n"]},
@@ -50,3 +54,21 @@ def test_the_spec_validates_as_documented():
 
 def test_no_options_is_an_empty_spec():
     assert options_argspec(None) == {} and options_argspec({}) == {}
+
+
+def test_fragment_options_are_added_from_every_collection():
+    # statefulset_validate documents its options with fragments of this collection, of kubernetes.core and
+    # of ansible.builtin (attributes only): the spec read from its docs has every option its module takes
+    from ansible_collections.stateful.nfs.plugins.modules import statefulset_validate
+
+    spec = documented_argspec(statefulset_validate.DOCUMENTATION)
+    assert sorted(spec) == sorted(statefulset_validate.argspec())
+    assert spec["kubeconfig"]["type"] == "raw"
+    assert spec["dns_port"] == {"type": "int", "default": 53}
+
+
+def test_the_module_own_documentation_wins_over_a_fragment():
+    doc = "extends_documentation_fragment: [stateful.nfs.pure_plan]\noptions:\n  field_prefix: {type: int}\n  x: {type: str}\n"
+    assert documented_options(doc) == {"field_prefix": {"type": "int"}, "x": {"type": "str"}}
+    fragment_only = documented_options("extends_documentation_fragment: stateful.nfs.pure_plan\n")
+    assert fragment_only["field_prefix"]["default"] == ""
