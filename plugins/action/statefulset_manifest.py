@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Validate StatefulSet inputs and render the headless Service and StatefulSet (controller side). The options are declared once, in plugins/modules/statefulset_manifest.py."""
+"""Validate StatefulSet inputs and render the headless Service and StatefulSet (controller side).
+
+The options are declared once, in plugins/modules/statefulset_manifest.py."""
 
 from __future__ import absolute_import, division, print_function
 

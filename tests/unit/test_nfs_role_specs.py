@@ -23,19 +23,6 @@ def load(role, *parts):
         return yaml.safe_load(handle)
 
 
-@pytest.mark.parametrize("role", ["nfs_server", "nfs_client", "os_packages"])
-def test_every_default_is_specified_with_the_same_value(role):
-    defaults = load(role, "defaults", "main.yml")
-    options = load(role, "meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
-    assert sorted(defaults) == sorted(options)
-    for name, value in defaults.items():
-        assert name.startswith(role + "_")
-        if "default" in options[name]:
-            assert options[name]["default"] == value, name
-        else:  # computed defaults (templates) are described instead
-            assert isinstance(value, str) and "{{" in value, name
-
-
 @pytest.mark.parametrize("role", ["nfs_server", "nfs_client"])
 def test_per_os_vars_define_the_same_names(role):
     debian = load(role, "vars", "Debian.yml")
