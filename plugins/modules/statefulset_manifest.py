@@ -18,8 +18,11 @@ description:
     field, and returns the two manifests for M(kubernetes.core.k8s) to apply in one call.
   - Refused, among others, are names that are not DNS-1123 labels, a selector that does not match
     the pod template labels, O(replicas) below zero, a Service that is not headless, a partition
-    with the C(OnDelete) strategy, bad quantities, ports, labels, volume claim templates, and volume
-    mounts that name no volume.
+    with the C(OnDelete) strategy, bad quantities, ports, labels, volume claim templates, volume
+    mounts that name no volume, and pass-through keys that the module's own options or the
+    StatefulSet controller set (see O(pod_spec_extra), O(container_extra), O(pod_labels) and the
+    C(labels) of O(volume_claim_templates)); such a key would change the pod template, and so roll
+    the pods, for a value that is replaced or overwritten anyway.
   - The M(stateful.nfs.statefulset_preflight) module compares the result with the live objects.
   - The C(stateful.nfs.statefulset) role calls this module as its first task.
 author:
@@ -88,7 +91,10 @@ options:
     elements: dict
     default: []
   pod_labels:
-    description: Labels of the pod template; the selector must match them.
+    description:
+      - Labels of the pod template; the selector must match them.
+      - The labels the StatefulSet controller sets on every pod (C(controller-revision-hash),
+        C(statefulset.kubernetes.io/pod-name), C(apps.kubernetes.io/pod-index)) are refused.
     type: dict
     required: true
   pod_annotations:
@@ -189,7 +195,13 @@ options:
     type: dict
     default: {}
   container_extra:
-    description: Further fields merged into the main container (for example C(lifecycle)).
+    description:
+      - Further fields merged into the main container (for example C(lifecycle), C(workingDir)).
+      - The fields this module renders from its own options are refused, naming the option - C(name)
+        (O(container_name)), C(image), C(imagePullPolicy), C(command), C(args), C(ports) (O(container_ports)),
+        C(env), C(envFrom), C(resources), C(livenessProbe), C(readinessProbe), C(startupProbe),
+        C(securityContext) (O(container_security_context)) and C(volumeMounts) (O(volume_mounts) and the
+        C(mount_path) of O(volume_claim_templates)).
     type: dict
     default: {}
   extra_containers:
@@ -204,8 +216,12 @@ options:
   pod_spec_extra:
     description:
       - Further pod spec fields merged in (C(nodeSelector), C(tolerations), C(affinity),
-        C(terminationGracePeriodSeconds), C(volumes), ...). C(containers) and C(securityContext)
-        have their own options and are refused here.
+        C(terminationGracePeriodSeconds), C(initContainers), C(volumes), ...).
+      - Refused, naming the option that owns them - C(containers) (O(extra_containers) and the main
+        container's options) and C(securityContext) (O(pod_security_context)), which this module renders;
+        C(subdomain) (O(service_name)) and C(hostname) (the pod name), which the StatefulSet controller
+        sets on every pod; and a C(volumes) entry named like a claim template of O(volume_claim_templates),
+        which the controller replaces with the pod's claim.
     type: dict
     default: {}
   volume_mounts:
@@ -223,6 +239,8 @@ options:
         C(storage_class_name) (default C("") for static binding to pre-created PersistentVolumes;
         null leaves it unset so a default StorageClass applies), C(labels), C(annotations),
         C(volume_mode), C(selector) (match labels on PersistentVolumes), C(sub_path), C(read_only).
+      - The StatefulSet controller sets the selector's O(selector_labels) on every claim, so a C(labels)
+        key of the selector with another value is refused.
       - Cannot be changed on an existing StatefulSet.
     type: list
     elements: dict

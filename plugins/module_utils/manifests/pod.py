@@ -7,6 +7,12 @@ containers, and the pod's security context.
 
 ``render_pod_spec`` checks them in that order and returns the pod spec and the claim templates;
 every error is a ``SpecError`` whose message starts with the field (the role's variable).
+
+The pass-throughs (``pod_spec_extra``, ``container_extra``, the claim templates' ``labels``, the pod
+labels) may not set what the role renders from an option of its own, nor what the StatefulSet
+controller sets on every pod or claim (``owned_keys``): such a value either replaces the option's or is
+overwritten on every pod, and it still changes the pod template, so the StatefulSet rolls its pods with
+no word.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -40,6 +46,44 @@ PROTOCOLS = ("TCP", "UDP", "SCTP")
 VOLUME_MODES = ("Filesystem", "Block")
 PULL_POLICIES = ("Always", "IfNotPresent", "Never")
 _IANA_SVC_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+
+# Keys of ``pod_spec_extra`` that are not the pass-through's to set: why, naming the role's own option
+# (``{p}`` is the prefix). The controller sets hostname and subdomain on every pod it creates
+# (initIdentity in pkg/controller/statefulset/stateful_set_utils.go) whatever the template says.
+POD_SPEC_OWNED = (
+    ("containers", "rendered by the role from {p}extra_containers (sidecars) and the main container's own options "
+                   "({p}image, {p}command, {p}container_extra, ...); set those instead"),
+    ("hostname", "set by the StatefulSet controller to the pod name, <{p}name>-<ordinal> (its DNS name is "
+                 "<pod>.<{p}service_name>); remove it"),
+    ("securityContext", "rendered by the role from {p}pod_security_context; set that instead"),
+    ("subdomain", "set by the StatefulSet controller from {p}service_name; remove it"),
+)
+
+# Keys of ``container_extra`` (merged into the main container) that the role renders from an option (named
+# without the prefix; ``{p}`` is the prefix).
+CONTAINER_OWNED = (
+    ("args", "args"),
+    ("command", "command"),
+    ("env", "env"),
+    ("envFrom", "env_from"),
+    ("image", "image"),
+    ("imagePullPolicy", "image_pull_policy"),
+    ("livenessProbe", "liveness_probe"),
+    ("name", "container_name"),
+    ("ports", "container_ports"),
+    ("readinessProbe", "readiness_probe"),
+    ("resources", "resources"),
+    ("securityContext", "container_security_context"),
+    ("startupProbe", "startup_probe"),
+    ("volumeMounts", "volume_mounts and the mount_path of {p}volume_claim_templates"),
+)
+
+# Pod labels the StatefulSet controller sets on every pod (updateIdentity, setPodRevision).
+CONTROLLER_POD_LABELS = (
+    ("apps.kubernetes.io/pod-index", "the pod's ordinal"),
+    ("controller-revision-hash", "the pod's revision"),
+    ("statefulset.kubernetes.io/pod-name", "the pod's name, <{p}name>-<ordinal>"),
+)
 
 
 def _port_name(value, field):
@@ -168,12 +212,56 @@ def _container(params, prefix, name):
     return container
 
 
-def render_pod_spec(params, prefix, name):
+def owned_keys(params, prefix, claim_templates, selector_labels=None):
+    """What the pass-throughs set that the role or the StatefulSet controller owns: one message per key,
+    each starting with the variable (``prefix`` + option) and naming the role's own option.
+
+    ``claim_templates`` are the rendered ones; ``selector_labels`` the selector's ``matchLabels``, which the
+    controller writes over the labels of every claim it creates (getPersistentVolumeClaims). A claim label of
+    the same value is harmless and accepted: a claim template cannot change on a live StatefulSet, so
+    refusing it would force a re-create for nothing.
+    """
+    def f(option):
+        return prefix + option
+
+    problems = []
+    pod_spec_extra = _mapping(params.get("pod_spec_extra"), f("pod_spec_extra"))
+    for key, why in POD_SPEC_OWNED:
+        if key in pod_spec_extra:
+            problems.append("%s.%s: %s" % (f("pod_spec_extra"), key, why.format(p=prefix)))
+    claim_names = [t["metadata"]["name"] for t in claim_templates]
+    for where, volume in _entries(pod_spec_extra.get("volumes"), f("pod_spec_extra") + ".volumes"):
+        if volume.get("name") in claim_names:
+            problems.append(
+                "%s.name: %r is a claim template of %s; the StatefulSet controller replaces that volume with "
+                "the pod's claim; rename it or remove it" % (where, volume["name"], f("volume_claim_templates")))
+    container_extra = _mapping(params.get("container_extra"), f("container_extra"))
+    for key, option in CONTAINER_OWNED:
+        if key in container_extra:
+            how = "those" if " and " in option else "that"
+            problems.append("%s.%s: rendered by the role from %s; set %s instead"
+                            % (f("container_extra"), key, f(option.format(p=prefix)), how))
+    for index, template in enumerate(claim_templates):
+        for key, value in sorted((template["metadata"].get("labels") or {}).items()):
+            if key in (selector_labels or {}) and value != selector_labels[key]:
+                problems.append(
+                    "%s[%d].labels[%s]: set on every claim by the StatefulSet controller from %s (%s=%s), so %r "
+                    "would never reach a claim; remove it"
+                    % (f("volume_claim_templates"), index, key, f("selector_labels"), key, selector_labels[key], value))
+    pod_labels = _mapping(params.get("pod_labels"), f("pod_labels"))
+    for key, what in CONTROLLER_POD_LABELS:
+        if key in pod_labels:
+            problems.append("%s[%s]: set on every pod by the StatefulSet controller (%s); remove it"
+                            % (f("pod_labels"), key, what.format(p=prefix)))
+    return problems
+
+
+def render_pod_spec(params, prefix, name, selector_labels=None):
     """``(pod_spec, claim_templates)`` of the StatefulSet ``name``; ``prefix`` goes before option names in errors.
 
-    Refuses volume mounts that name no volume (neither a claim template nor in ``pod_spec_extra.volumes``),
-    a mount path used twice, containers and a security context passed through ``pod_spec_extra``, and a
-    container name used twice.
+    Refuses what a pass-through sets that the role or the StatefulSet controller owns (``owned_keys``, all
+    of them in one message), volume mounts that name no volume (neither a claim template nor in
+    ``pod_spec_extra.volumes``), a mount path used twice, and a container name used twice.
     """
     def f(option):
         return prefix + option
@@ -185,18 +273,13 @@ def render_pod_spec(params, prefix, name):
     mounts = [(m, "%s[%d].mount_path" % (f("volume_claim_templates"), i)) for i, (_t, m) in enumerate(vcts) if m]
     mounts += [(copy.deepcopy(m), "%s[%d]" % (f("volume_mounts"), i)) for i, m in enumerate(extra_mounts)]
     pod_spec_extra = copy.deepcopy(_mapping(params.get("pod_spec_extra"), f("pod_spec_extra")))
-    forbidden = sorted(set(pod_spec_extra) & {"containers", "securityContext"})
-    if forbidden:
-        raise SpecError(
-            "%s: %s have their own options (%s, %s)" % (
-                f("pod_spec_extra"), ", ".join(forbidden), f("extra_containers"), f("pod_security_context"))
-        )
+    problems = owned_keys(params, prefix, [t for t, _m in vcts], selector_labels)
+    if problems:
+        raise SpecError("; ".join(problems))
     volume_names = set(t["metadata"]["name"] for t, _m in vcts)
     for where, volume in _entries(pod_spec_extra.get("volumes"), f("pod_spec_extra") + ".volumes"):
         volume_name = volume.get("name")
         _checked(validate_dns1123_label, volume_name, where + ".name")
-        if volume_name in volume_names:
-            raise SpecError("%s.name: %r is also a volume claim template" % (where, volume_name))
         volume_names.add(volume_name)
     mount_paths = {}
     for mount, where in mounts:

@@ -5,7 +5,8 @@
 
 * ``render_statefulset``: every field of the tutorial's attribute list plus minReadySeconds,
   persistentVolumeClaimRetentionPolicy, ordinals.start and a pass-through container/pod spec
-  (the pod template is pod.py's); refuses bad input naming the field.
+  (the pod template is pod.py's); refuses bad input naming the field, and pass-through keys that
+  the role's own options or the StatefulSet controller set.
 * ``claim_names`` and ``claim_pattern``: the claims a StatefulSet's templates give its pods.
 
 Every error is a ``SpecError`` whose message starts with the field.
@@ -123,7 +124,8 @@ def render_statefulset(params, prefix=""):
     Refuses (``SpecError`` naming ``prefix + option``): names that are not DNS-1123, a selector
     that does not match the pod template labels, replicas < 0, a Service that is not headless,
     unknown update strategies or policies, a partition with OnDelete, bad quantities, ports,
-    labels and volume claim templates, and volume mounts that name no volume.
+    labels and volume claim templates, volume mounts that name no volume, and pass-through keys the
+    role or the StatefulSet controller owns (pod.py's ``owned_keys``).
     """
     def f(name):
         return prefix + name
@@ -163,7 +165,7 @@ def render_statefulset(params, prefix=""):
     when_deleted = _choice(params.get("pvc_retention_when_deleted", "Retain"), RETENTION_POLICIES, f("pvc_retention_when_deleted"))
     when_scaled = _choice(params.get("pvc_retention_when_scaled", "Retain"), RETENTION_POLICIES, f("pvc_retention_when_scaled"))
 
-    pod_spec, claim_templates = render_pod_spec(params, prefix, name)
+    pod_spec, claim_templates = render_pod_spec(params, prefix, name, selector_labels)
 
     template_metadata = {"labels": pod_labels}
     if pod_annotations:

@@ -85,6 +85,18 @@ def test_statefulset_manifest_failure_names_role_variable():
     assert out["failed"] and out["msg"].startswith("service_cluster_ip:")
 
 
+def test_statefulset_manifest_refuses_a_key_the_role_owns_in_a_pass_through():
+    """The role's first task: a refusal here means nothing is read from or sent to the cluster."""
+    out = run_action(statefulset_manifest, dict(TUTORIAL, pod_spec_extra={"subdomain": "x", "tolerations": []},
+                                                field_prefix="statefulset_"))
+    assert out["failed"] and out["changed"] is False
+    assert out["msg"] == ("statefulset_pod_spec_extra.subdomain: set by the StatefulSet controller from "
+                          "statefulset_service_name; remove it")
+    assert "statefulset" not in out and "service" not in out
+    out = run_action(statefulset_manifest, dict(TUTORIAL, pod_spec_extra={"tolerations": []}, field_prefix="statefulset_"))
+    assert not out.get("failed") and out["statefulset"]["spec"]["template"]["spec"]["tolerations"] == []
+
+
 def test_preflight_passes_on_fresh_cluster_with_pvs():
     bundle = rendered()
     pvs = [{"metadata": {"name": "pv00%d" % i},
