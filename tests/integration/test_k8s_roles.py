@@ -296,6 +296,23 @@ INVALID = [
                                                                 {"server": "127.0.0.1", "path": "/a"}]},
      "nfs_volumes_list[1]: export 127.0.0.1:/a is already used"),
     ("deploy", {"nfs_volumes_mount_options": ["nfsvers=4.1,hard"]}, "nfs_volumes_mount_options[0]"),
+    # Pass-through keys the role or the StatefulSet controller owns (issue 13). Before they were refused, the
+    # first four reached the cluster: a new pod template, a rolling restart, and the controller overwrote the
+    # value on every pod anyway (the image was replaced). The claim-named volume and the claim label were
+    # refused, but without naming the role's own option.
+    ("deploy", {"statefulset_pod_spec_extra": {"subdomain": "x"}},
+     "statefulset_pod_spec_extra.subdomain: set by the StatefulSet controller from statefulset_service_name; remove it"),
+    ("deploy", {"statefulset_pod_spec_extra": {"hostname": "x"}},
+     "statefulset_pod_spec_extra.hostname: set by the StatefulSet controller to the pod name"),
+    ("deploy", {"statefulset_container_extra": {"image": IMAGE_V2}},
+     "statefulset_container_extra.image: rendered by the role from statefulset_image; set that instead"),
+    ("deploy", {"statefulset_pod_labels": {"app": "myapp-pod", "controller-revision-hash": "x"}},
+     "statefulset_pod_labels[controller-revision-hash]: set on every pod by the StatefulSet controller"),
+    ("deploy", {"statefulset_pod_spec_extra": {"volumes": [{"name": "myappdata", "emptyDir": {}}]}},
+     "statefulset_pod_spec_extra.volumes[0].name: 'myappdata' is a claim template of statefulset_volume_claim_templates"),
+    ("deploy", {"statefulset_volume_claim_templates": [vct(labels={"app": "data"})]},
+     "statefulset_volume_claim_templates[0].labels[app]: set on every claim by the StatefulSet controller from "
+     "statefulset_selector_labels"),
 ]
 
 
