@@ -167,6 +167,8 @@ def site_vars(run_id):
         "nfs_volumes_set": name,
         "nfs_volumes_name_prefix": name + "-pv",
         "nfs_volumes_storage_class_name": name,
+        # the lab's four exports, which make demo's volumes may use too
+        "nfs_volumes_allow_shared_exports": True,
         "statefulset_namespace": name,
         "statefulset_create_namespace": True,
         "statefulset_volume_claim_templates": [{
@@ -204,7 +206,9 @@ def pv_role_vars(run_id, tag):
     volume_set = "bench-pv100-%s-%s" % (run_id, tag)
     return volume_set, {
         "stateful_nfs_kubeconfig": vb.KUBECONFIG,
-        "nfs_volumes_list": [{"server": "127.0.0.1", "path": "/bench/pv100/%03d" % i}
+        # paths of the set's own: the kubectl copies keep the warm-up set's, and the role refuses a set on
+        # exports that live volumes of another set use
+        "nfs_volumes_list": [{"server": "127.0.0.1", "path": "/bench/pv100/%s/%03d" % (tag, i)}
                              for i in range(1, PV_COUNT + 1)],
         "nfs_volumes_name_prefix": volume_set + "-",
         "nfs_volumes_set": volume_set,

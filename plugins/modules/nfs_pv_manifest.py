@@ -22,6 +22,9 @@ description:
     (O(pin)), so each ordinal always lands on the same export, whatever the sizes.
   - Given O(live_volumes), also returns JSON merge patches that make B(Released) volumes of the set
     bindable again (O(reclaim_mode)). Data on the export is never touched.
+  - Given O(cluster_volumes), refuses a volume whose export a live PersistentVolume of another name
+    already uses (another volume set, or a volume made by hand), since two applications would write one
+    directory. O(allow_shared_exports=true) turns that into a warning.
   - Refuses, naming the field, bad names, quantities, access modes, mount options, labels, relative
     or non-normalised paths, two volumes on one export, duplicate names and the C(Recycle) policy
     (it scrubs the export).
@@ -108,6 +111,25 @@ options:
     type: list
     elements: dict
     default: []
+  cluster_volumes:
+    description:
+      - The live PersistentVolumes of the cluster, of every set (for example the C(resources) of
+        M(kubernetes.core.k8s_info) with C(kind=PersistentVolume)); those without an C(nfs) source are
+        left out.
+      - A rendered volume whose export one of them of another name already uses is refused, naming
+        both volumes and the export. A live volume of the same name is the volume itself, not a second one.
+      - Exports are compared normalised, the path without C(//), C(.) components or trailing slashes,
+        the server as a host name (case and a final dot do not count, IPv6 addresses in their
+        canonical form; names are not resolved), and the port of a C(port=) mount option (default 2049).
+    type: list
+    elements: dict
+    default: []
+  allow_shared_exports:
+    description:
+      - Share an export with the volumes of O(cluster_volumes) on purpose (for example one directory
+        that several applications mount C(ReadWriteMany)); a shared export is then a warning, not a refusal.
+    type: bool
+    default: false
   reclaim_mode:
     description:
       - How Released volumes in O(live_volumes) are made bindable again.
@@ -177,4 +199,14 @@ bound:
   type: list
   elements: str
   sample: [pv001 is Bound to default/myappdata-myapp-0]
+shared_exports:
+  description:
+    - With O(allow_shared_exports=true), one line per rendered volume and live volume of
+      O(cluster_volumes) on one export (also returned as warnings). Without it such a volume is refused.
+  returned: success
+  type: list
+  elements: str
+  sample: ["nfs_volumes_exports[0]: PersistentVolume shop-pv001 would use export 127.0.0.1:/nfs-data/v1, which
+            PersistentVolume pv001 (volume set statefulset-nfs, Bound to default/myappdata-myapp-0) already uses;
+            shared on purpose (nfs_volumes_allow_shared_exports=true): both write the same directory"]
 """

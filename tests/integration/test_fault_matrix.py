@@ -21,6 +21,7 @@ __metaclass__ = type
 
 import os
 import re
+import uuid
 
 import pytest
 
@@ -236,6 +237,49 @@ def test_out_of_band_deletions_keep_every_ordinals_data(fault_stacks, kube):
     assert ready_pods(stack) == ["myapp-0", "myapp-1", "myapp-2"]
     assert stack.binding() == binding, "an ordinal landed on another ordinal's volume"
     assert_markers_through_claims(stack, markers)
+
+
+# =========================================================================== two volume sets on one export
+def test_second_volume_set_on_an_export_is_refused(fault_stacks):
+    """Set A holds an export. The nfs_volumes role for set B (another nfs_volumes_set and name prefix) on
+    the same export fails naming both PersistentVolumes and the export, under --check too, and creates
+    nothing; with nfs_volumes_allow_shared_exports=true it creates B's volume and warns.
+
+    The export is the test's own (a path nothing else in the lab uses, on the lab's server address and
+    port; no pod mounts it), so A's volume is the only one B can collide with, whatever else the lab holds
+    (make demo's volumes, a finished test's volumes still being deleted). Both sets run with the opt-in
+    off (Stack turns it on for the lab's shared exports)."""
+    path = "/it-fault/shared-%s" % uuid.uuid4().hex[:6]
+    export = {"name": "shared", "path": path, "pseudo": path, "server": "127.0.0.1", "port": 2049,
+              "clients": [], "options": []}
+    strict = {"it_deploy_statefulset": False, "nfs_volumes_allow_shared_exports": False}
+    first = fault_stacks("share-a", exports=[export])
+    second = fault_stacks("share-b", exports=[export])
+    assert first.volume_set != second.volume_set and first.pv_prefix != second.pv_prefix
+
+    ok(first.deploy(**strict))
+    assert sorted(first.pvs()) == [first.pv_name(1)]
+    assert first.pvs()[first.pv_name(1)]["spec"]["nfs"] == {"server": "127.0.0.1", "path": path}
+    # the PV controller's status update (phase Available) must not read as a change made by a refused run
+    first.kube.wait_for(lambda: first.pvs()[first.pv_name(1)].get("status", {}).get("phase") == "Available",
+                        what="%s to turn Available" % first.pv_name(1))
+    before = first.snapshot()
+
+    collision = ("nfs_volumes_exports[0]: PersistentVolume %s would use export 127.0.0.1:%s, which PersistentVolume %s "
+                 "(volume set %s" % (second.pv_name(1), path, first.pv_name(1), first.volume_set))
+    for check in (False, True):
+        outcome = second.deploy(check=check, **strict)
+        refused(outcome, collision, "nothing was changed", "nfs_volumes_allow_shared_exports=true")
+        assert outcome.failed == 1, str(outcome)
+        assert TRACEBACK not in outcome.output
+        assert second.pvs() == {}, "set B was created on an export set A uses (check=%s)" % check
+        assert first.snapshot() == before, "a refused run changed set A (check=%s)" % check
+
+    shared = ok(second.deploy(it_deploy_statefulset=False, nfs_volumes_allow_shared_exports=True))
+    assert collision in shared.output and "shared on purpose (nfs_volumes_allow_shared_exports=true)" in shared.output
+    assert sorted(second.pvs()) == [second.pv_name(1)]
+    assert second.pvs()[second.pv_name(1)]["spec"]["nfs"] == {"server": "127.0.0.1", "path": path}
+    assert first.snapshot() == before
 
 
 # =========================================================================== invalid input

@@ -27,7 +27,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.manifests.volumes imp
     VOLUME_SET_LABEL,
     bound_volumes,
     reclaim_patches,
-    render_persistent_volumes,
+    render_volume_set,
 )
 
 
@@ -129,10 +129,12 @@ def preflight_plan(params):
 
 
 def pv_plan(params):
-    """nfs_pv_manifest: ``{volumes, names, label_selector, reclaim, bound}``."""
-    volumes = render_persistent_volumes(params, prefix=params.get("field_prefix", ""))
+    """nfs_pv_manifest: ``{volumes, names, label_selector, reclaim, bound, shared_exports}``; a volume on an
+    export a live volume of ``cluster_volumes`` already uses is refused, or a warning with
+    ``allow_shared_exports``."""
+    volumes, shared = render_volume_set(params, prefix=params.get("field_prefix", ""))
     volume_set = params.get("volume_set", "default")
-    return {
+    result = {
         "changed": False,
         "volumes": volumes,
         "names": [v["metadata"]["name"] for v in volumes],
@@ -140,4 +142,8 @@ def pv_plan(params):
         "reclaim": reclaim_patches(params.get("live_volumes"), params.get("reclaim_mode", "keep_claim_name"),
                                    params.get("reclaim_names"), volume_set),
         "bound": bound_volumes(params.get("live_volumes"), volume_set),
+        "shared_exports": shared,
     }
+    if shared:
+        result["warnings"] = list(shared)
+    return result

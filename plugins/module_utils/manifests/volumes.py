@@ -5,6 +5,9 @@
 
 * ``render_persistent_volumes``: the PersistentVolumes from the nfs_server role's export facts
   (or an explicit list), optionally pre-bound (claimRef) to ``<vct>-<sts>-<ordinal>``.
+* ``render_volume_set``: the same, refusing a volume on an export that a live PersistentVolume of
+  another name already uses (another volume set, or one made by hand; which export a volume uses is
+  volume_exports.py's), unless sharing it is asked for.
 * ``reclaim_patches``: JSON merge patches that make Released PVs bindable again, without ever
   touching the data behind them.
 * ``bound_volumes``: the volumes of a set that are still Bound to a claim (deleting them would hang).
@@ -37,9 +40,14 @@ from ansible_collections.stateful.nfs.plugins.module_utils.manifests.fields impo
     _string,
     validate_labels,
 )
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.volume_exports import (
+    NFS_DEFAULT_PORT,
+    export_key,
+    export_text,
+    volumes_sharing_exports,
+)
 
 RECLAIM_POLICIES = ("Retain", "Delete")
-NFS_DEFAULT_PORT = 2049
 VOLUME_SET_LABEL = "stateful.nfs/volume-set"
 EXPORT_LABEL = "stateful.nfs/export"
 ORDINAL_LABEL = "stateful.nfs/ordinal"
@@ -128,9 +136,37 @@ def render_persistent_volumes(params, prefix=""):
     ``params`` keys: ``exports`` (nfs_server facts) or ``list`` (explicit volumes), ``name_prefix``,
     ``name_digits``, ``index_start``, ``capacities``, ``capacity``, ``access_modes``,
     ``reclaim_policy``, ``storage_class_name``, ``mount_options``, ``labels``, ``volume_set``,
-    ``pin`` (``{statefulset, claim_template, namespace, ordinal_start}`` or None).
+    ``pin`` (``{statefulset, claim_template, namespace, ordinal_start}`` or None), and
+    ``cluster_volumes``/``allow_shared_exports`` (see ``render_volume_set``).
     ``prefix`` is prepended to field names in errors (the role passes ``nfs_volumes_``).
     """
+    return render_volume_set(params, prefix)[0]
+
+
+def render_volume_set(params, prefix=""):
+    """``(volumes, shared)``: the PersistentVolumes of ``params`` and the exports they share.
+
+    A volume whose export (``export_key``) a PersistentVolume of ``params["cluster_volumes"]`` (the live
+    ones) of another name already uses is refused (a ``SpecError`` naming the volume's field, both
+    volumes and the export), unless ``params["allow_shared_exports"]``: then ``shared`` says so, one
+    line per pair, for a warning.
+    """
+    placed = _render(params, prefix)
+    collisions = _shared_exports(placed, params.get("cluster_volumes"))
+    if collisions and not params.get("allow_shared_exports"):
+        raise SpecError(
+            "%s. Two PersistentVolumes on one export let two applications write the same directory; "
+            "nothing was changed. Use another export, delete the other PersistentVolume, or set "
+            "%sallow_shared_exports=true to share the export on purpose (ReadWriteMany)"
+            % ("; ".join(collisions), prefix)
+        )
+    shared = ["%s; shared on purpose (%sallow_shared_exports=true): both write the same directory" % (line, prefix)
+              for line in collisions]
+    return [pv for _where, pv in placed], shared
+
+
+def _render(params, prefix):
+    """``[(field, manifest)]``: each PersistentVolume with the field (``<prefix>exports[i]``, ...) it comes from."""
     def f(name):
         return prefix + name
 
@@ -180,13 +216,6 @@ def render_persistent_volumes(params, prefix=""):
         if name in seen_names:
             raise SpecError("%s: PersistentVolume name %r is used twice (also by %s)" % (name_field, name, seen_names[name]))
         seen_names[name] = where
-        key = (source["server"], source["path"])
-        if key in seen_exports:
-            raise SpecError(
-                "%s: export %s:%s is already used by %s; two PersistentVolumes on one export would "
-                "let two pods write the same directory" % (where, key[0], key[1], seen_exports[key])
-            )
-        seen_exports[key] = where
 
         if "capacity" in source and source["capacity"] is not None:
             capacity = _storage(source["capacity"], where + ".capacity")
@@ -206,6 +235,13 @@ def render_persistent_volumes(params, prefix=""):
             options = _mount_options(source["mount_options"], where + ".mount_options")
         if source.get("port") and not any(o.startswith("port=") for o in options):
             options.append("port=%d" % source["port"])
+        key = export_key({"spec": {"nfs": {"server": source["server"], "path": source["path"]}, "mountOptions": options}})
+        if key in seen_exports:
+            raise SpecError(
+                "%s: export %s:%s is already used by %s; two PersistentVolumes on one export would "
+                "let two pods write the same directory" % (where, source["server"], source["path"], seen_exports[key])
+            )
+        seen_exports[key] = where
 
         pv_labels = dict(MANAGED_BY)
         pv_labels[VOLUME_SET_LABEL] = volume_set
@@ -236,13 +272,44 @@ def render_persistent_volumes(params, prefix=""):
             pv_labels[ORDINAL_LABEL] = str(ordinal)
         if claim_ref:
             spec["claimRef"] = claim_ref
-        rendered.append({
+        rendered.append((where, {
             "apiVersion": "v1",
             "kind": "PersistentVolume",
             "metadata": {"name": name, "labels": pv_labels},
             "spec": spec,
-        })
+        }))
     return rendered
+
+
+# ---------------------------------------------------------------------------
+# one export, two PersistentVolumes (which export a volume uses: volume_exports.py)
+# ---------------------------------------------------------------------------
+def _describe_live(pv):
+    """``PersistentVolume <name> (volume set <set>, Bound to <ns>/<claim>, ...)`` of a live volume."""
+    meta = pv.get("metadata") or {}
+    facts = []
+    volume_set = (meta.get("labels") or {}).get(VOLUME_SET_LABEL)
+    facts.append("volume set %s" % volume_set if volume_set else "in no volume set")
+    phase = (pv.get("status") or {}).get("phase")
+    ref = (pv.get("spec") or {}).get("claimRef") or {}
+    if phase == "Bound" and ref:
+        facts.append("Bound to %s/%s" % (ref.get("namespace"), ref.get("name")))
+    elif phase:
+        facts.append(phase)
+    if meta.get("deletionTimestamp"):
+        facts.append("being deleted")
+    return "PersistentVolume %s (%s)" % (meta.get("name"), ", ".join(facts))
+
+
+def _shared_exports(placed, cluster_volumes):
+    """One line per volume of ``placed`` (``[(field, manifest)]``) and live volume of another name on its export."""
+    lines = []
+    for where, pv, live in volumes_sharing_exports(placed, cluster_volumes):
+        written = export_text(live)
+        lines.append("%s: PersistentVolume %s would use export %s, which %s already uses%s" % (
+            where, pv["metadata"]["name"], export_text(pv), _describe_live(live),
+            "" if written == export_text(pv) else " (written %s)" % written))
+    return lines
 
 
 def _reclaim_policy(value, field):

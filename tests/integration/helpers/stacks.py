@@ -77,6 +77,10 @@ class Stack(object):
             "nfs_volumes_set": self.volume_set,
             "nfs_volumes_name_prefix": self.pv_prefix,
             "nfs_volumes_storage_class_name": self.storage_class,
+            # The lab's four exports are shared on purpose: every test's set (and make demo's pv001..pv004,
+            # and the volumes of a finished test still being deleted) points at them. Without this the role
+            # refuses a second set on an export (test_fault_matrix.py::test_second_volume_set_on_an_export_is_refused).
+            "nfs_volumes_allow_shared_exports": True,
             "statefulset_volume_claim_templates": [self.vct()],
             "statefulset_namespace": self.namespace,
             "statefulset_create_namespace": True,

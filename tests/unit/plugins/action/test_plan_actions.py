@@ -200,6 +200,48 @@ def test_nfs_pv_manifest_refuses_recycle_and_both_sources():
     assert out["failed"] and out["msg"].startswith("nfs_volumes_exports, nfs_volumes_list:")
 
 
+OTHER_SET_PV = {"apiVersion": "v1", "kind": "PersistentVolume",
+                "metadata": {"name": "shop-pv001", "labels": {"stateful.nfs/volume-set": "shop"}},
+                "spec": {"nfs": {"server": "127.0.0.1", "path": "/nfs-data/v1/"}, "mountOptions": ["nfsvers=4.1"],
+                         "claimRef": {"namespace": "shop", "name": "data-shop-0"}},
+                "status": {"phase": "Bound"}}
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_nfs_pv_manifest_refuses_an_export_another_set_uses(check_mode):
+    args = {"exports": EXPORTS, "cluster_volumes": [OTHER_SET_PV], "field_prefix": "nfs_volumes_"}
+    out = run_action(nfs_pv_manifest, args, check_mode=check_mode)
+    assert out["failed"] and out["changed"] is False
+    assert out["msg"].startswith("nfs_volumes_exports[0]: PersistentVolume pv001 would use export 127.0.0.1:/nfs-data/v1, "
+                                 "which PersistentVolume shop-pv001 (volume set shop, Bound to shop/data-shop-0) already uses")
+    assert "nothing was changed" in out["msg"] and "set nfs_volumes_allow_shared_exports=true" in out["msg"]
+    assert "volumes" not in out
+
+
+def test_nfs_pv_manifest_shares_an_export_on_purpose_with_a_warning():
+    args = {"exports": EXPORTS, "cluster_volumes": [OTHER_SET_PV], "allow_shared_exports": True,
+            "field_prefix": "nfs_volumes_"}
+    out = run_action(nfs_pv_manifest, args)
+    assert not out.get("failed") and out["names"] == ["pv001", "pv002", "pv003", "pv004"]
+    assert out["warnings"] == out["shared_exports"]
+    assert len(out["warnings"]) == 1 and out["warnings"][0].startswith("nfs_volumes_exports[0]: PersistentVolume pv001 ")
+    assert "shop-pv001" in out["warnings"][0] and "nfs_volumes_allow_shared_exports=true" in out["warnings"][0]
+
+
+def test_nfs_pv_manifest_without_cluster_volumes_or_collision_has_no_warning():
+    out = run_action(nfs_pv_manifest, {"exports": EXPORTS})
+    assert out["shared_exports"] == [] and "warnings" not in out
+    out = run_action(nfs_pv_manifest, {"exports": EXPORTS, "cluster_volumes": [dict(OTHER_SET_PV, metadata={"name": "pv001"})]})
+    assert not out.get("failed") and out["shared_exports"] == []  # the volume itself, from an earlier run
+
+
+def test_nfs_pv_manifest_refuses_a_bad_opt_in_or_cluster_volumes():
+    with pytest.raises(AnsibleActionFail, match="allow_shared_exports"):
+        run_action(nfs_pv_manifest, {"exports": EXPORTS, "allow_shared_exports": "maybe"})
+    out = run_action(nfs_pv_manifest, {"exports": EXPORTS, "cluster_volumes": "pv001", "field_prefix": "nfs_volumes_"})
+    assert out["failed"] and out["msg"].startswith("nfs_volumes_cluster_volumes: must be a list, got the string 'pv001'")
+
+
 # ---------------------------------------------------------------------------- options declared once
 PLAN_ACTIONS = ["statefulset_manifest", "statefulset_preflight", "nfs_pv_manifest", "nfs_exports_validate"]
 

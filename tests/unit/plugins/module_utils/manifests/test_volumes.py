@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests for plugins/module_utils/manifests/volumes.py: the nfs_volumes role's PersistentVolumes
-and the reclaim patches (pure logic, no cluster)."""
+"""Unit tests for plugins/module_utils/manifests/volumes.py: the nfs_volumes role's PersistentVolumes,
+the refusal of an export another live PersistentVolume already uses, and the reclaim patches (pure
+logic, no cluster)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,6 +17,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.manifests.volumes imp
     bound_volumes,
     reclaim_patches,
     render_persistent_volumes,
+    render_volume_set,
 )
 from ansible_collections.stateful.nfs.tests.unit.plugins.module_utils.manifests.tutorial import (
     EXPORTS,
@@ -127,6 +129,131 @@ def test_pv_duplicate_names_refused():
 def test_pv_unknown_key_in_explicit_list():
     with pytest.raises(SpecError, match=r"list\[0\]: unknown keys capcity"):
         render_persistent_volumes({"list": [{"server": "h", "path": "/a", "capcity": "1Gi"}]})
+
+
+# --------------------------------------------------------------------------- one export, two volume sets
+def _nfs_pv(name, server="127.0.0.1", path="/nfs-data/v1", options=None, volume_set="other", phase="Available",
+            claim=None, deleting=False):
+    """A live PersistentVolume as kubernetes.core.k8s_info returns it."""
+    pv = {"apiVersion": "v1", "kind": "PersistentVolume",
+          "metadata": {"name": name, "labels": {VOLUME_SET_LABEL: volume_set} if volume_set else {}},
+          "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                   "nfs": {"server": server, "path": path}},
+          "status": {"phase": phase}}
+    if options is not None:
+        pv["spec"]["mountOptions"] = options
+    if claim:
+        pv["spec"]["claimRef"] = {"namespace": "shop", "name": claim, "uid": "u-9"}
+    if deleting:
+        pv["metadata"]["deletionTimestamp"] = "2024-01-02T03:04:05Z"
+    return pv
+
+
+# Written otherwise, the same export as the tutorial's pv001 (127.0.0.1:/nfs-data/v1, port 2049); the
+# comparison itself: test_volume_exports.py.
+SAME_EXPORT = [
+    ("127.0.0.1", "/nfs-data/v1/", None),  # trailing slash
+    ("127.0.0.1", "//nfs-data//v1//", None),  # doubled slashes
+    ("127.0.0.1", "/nfs-data/./v1/.", None),  # . components
+    ("127.0.0.1", "/nfs-data/old/../v1", None),  # .. components
+    ("127.0.0.1", "/nfs-data/v1", ["nfsvers=4.1", "port=2049"]),  # the default port, written out
+    ("127.0.0.1", "/nfs-data/v1", ["nfsvers=4.1,port=2049,hard"]),  # options in one item (a PV made by hand)
+]
+OTHER_EXPORT = [
+    ("127.0.0.2", "/nfs-data/v1", None),  # another server
+    ("localhost", "/nfs-data/v1", None),  # names are not resolved: another server
+    ("127.0.0.1", "/nfs-data/v1/sub", None),  # a directory below is another directory
+    ("127.0.0.1", "/nfs-data/v1", ["port=12049"]),  # another server process on the same host
+]
+
+
+@pytest.mark.parametrize("server, path, options", SAME_EXPORT)
+def test_a_live_volume_written_otherwise_on_the_export_is_refused(server, path, options):
+    live = [_nfs_pv("other-pv001", server, path, options)]
+    with pytest.raises(SpecError) as err:
+        render_persistent_volumes(dict(TUTORIAL_PV_PARAMS, cluster_volumes=live), prefix="nfs_volumes_")
+    assert str(err.value).startswith("nfs_volumes_exports[0]: PersistentVolume pv001 would use export 127.0.0.1:/nfs-data/v1, "
+                                     "which PersistentVolume other-pv001 (volume set other, Available) already uses")
+
+
+@pytest.mark.parametrize("server, path, options", OTHER_EXPORT)
+def test_a_live_volume_on_another_export_is_no_collision(server, path, options):
+    live = [_nfs_pv("other-pv001", server, path, options)]
+    assert render_volume_set(dict(TUTORIAL_PV_PARAMS, cluster_volumes=live), prefix="nfs_volumes_")[1] == []
+
+
+def test_another_volume_set_on_the_export_is_refused_naming_both_volumes_and_the_export():
+    live = [_nfs_pv("other-pv001", path="//nfs-data//v1/", claim="data-0", phase="Bound")]
+    with pytest.raises(SpecError) as err:
+        render_persistent_volumes(dict(TUTORIAL_PV_PARAMS, cluster_volumes=live), prefix="nfs_volumes_")
+    assert str(err.value) == (
+        "nfs_volumes_exports[0]: PersistentVolume pv001 would use export 127.0.0.1:/nfs-data/v1, which "
+        "PersistentVolume other-pv001 (volume set other, Bound to shop/data-0) already uses "
+        "(written 127.0.0.1://nfs-data//v1/). Two PersistentVolumes on one export let two applications write "
+        "the same directory; nothing was changed. Use another export, delete the other PersistentVolume, or set "
+        "nfs_volumes_allow_shared_exports=true to share the export on purpose (ReadWriteMany)")
+
+
+def test_every_shared_export_is_named_in_one_refusal():
+    live = [_nfs_pv("hand-made", server="127.0.0.1", path="/nfs-data/v2", volume_set=None),
+            _nfs_pv("old-pv004", path="/nfs-data/v4", phase="Released", deleting=True),
+            _nfs_pv("elsewhere", server="10.0.0.9", path="/nfs-data/v3")]
+    with pytest.raises(SpecError) as err:
+        render_persistent_volumes(dict(TUTORIAL_PV_PARAMS, cluster_volumes=live), prefix="nfs_volumes_")
+    message = str(err.value)
+    assert message.startswith("nfs_volumes_exports[1]: PersistentVolume pv002 would use export 127.0.0.1:/nfs-data/v2, "
+                              "which PersistentVolume hand-made (in no volume set, Available) already uses; "
+                              "nfs_volumes_exports[3]: PersistentVolume pv004 would use export 127.0.0.1:/nfs-data/v4, "
+                              "which PersistentVolume old-pv004 (volume set other, Released, being deleted) already uses. ")
+    assert "pv003" not in message and "elsewhere" not in message
+
+
+def test_explicit_list_entry_is_named_and_the_port_is_shown():
+    volumes = [{"server": "nfs.example.org", "path": "/srv/a"}, {"server": "nfs.example.org", "path": "/srv/b", "port": 12049}]
+    live = [_nfs_pv("b-by-hand", server="NFS.example.org", path="/srv/b/", options=["nfsvers=4.1,port=12049"])]
+    with pytest.raises(SpecError) as err:
+        render_persistent_volumes({"list": volumes, "name_prefix": "shop-pv", "cluster_volumes": live},
+                                  prefix="nfs_volumes_")
+    assert str(err.value).startswith(
+        "nfs_volumes_list[1]: PersistentVolume shop-pv002 would use export nfs.example.org:/srv/b (port 12049), which "
+        "PersistentVolume b-by-hand (volume set other, Available) already uses (written NFS.example.org:/srv/b/ (port 12049)). ")
+
+
+def test_the_same_volume_another_server_or_port_is_no_collision():
+    live = [
+        # the volume itself, from an earlier run (same name): the apply updates it
+        _nfs_pv("pv001", path="/nfs-data/v1", volume_set="tutorial", phase="Bound", claim="myappdata-myapp-0"),
+        _nfs_pv("far-pv002", server="10.0.0.9", path="/nfs-data/v2"),
+        _nfs_pv("ganesha-pv003", path="/nfs-data/v3", options=["port=12049"]),
+        # not NFS: a hostPath of the same path is another thing
+        {"metadata": {"name": "local-v4"}, "spec": {"hostPath": {"path": "/nfs-data/v4"}}},
+    ]
+    volumes, shared = render_volume_set(dict(TUTORIAL_PV_PARAMS, cluster_volumes=live), prefix="nfs_volumes_")
+    assert [pv["metadata"]["name"] for pv in volumes] == ["pv001", "pv002", "pv003", "pv004"]
+    assert shared == []
+    assert volumes == render_persistent_volumes(TUTORIAL_PV_PARAMS)
+
+
+def test_allow_shared_exports_turns_the_refusal_into_a_warning():
+    live = [_nfs_pv("other-pv001", claim="data-0", phase="Bound")]
+    params = dict(TUTORIAL_PV_PARAMS, cluster_volumes=live, allow_shared_exports=True)
+    volumes, shared = render_volume_set(params, prefix="nfs_volumes_")
+    assert volumes == render_persistent_volumes(TUTORIAL_PV_PARAMS)
+    assert shared == [
+        "nfs_volumes_exports[0]: PersistentVolume pv001 would use export 127.0.0.1:/nfs-data/v1, which PersistentVolume "
+        "other-pv001 (volume set other, Bound to shop/data-0) already uses; shared on purpose "
+        "(nfs_volumes_allow_shared_exports=true): both write the same directory"]
+
+
+def test_within_one_call_the_export_is_compared_the_same_way():
+    # the server as a host name: one export, refused
+    same = [{"server": "NFS.example.org", "path": "/srv/a"}, {"server": "nfs.example.org", "path": "/srv/a"}]
+    with pytest.raises(SpecError, match=r"^nfs_volumes_list\[1\]: export nfs.example.org:/srv/a is already used by "
+                                        r"nfs_volumes_list\[0\]"):
+        render_persistent_volumes({"list": same}, prefix="nfs_volumes_")
+    # another port: two server processes on one host, two exports
+    two = [{"server": "127.0.0.1", "path": "/srv/a"}, {"server": "127.0.0.1", "path": "/srv/a", "port": 12049}]
+    assert [pv["spec"].get("mountOptions") for pv in render_persistent_volumes({"list": two})] == [None, ["port=12049"]]
 
 
 # --------------------------------------------------------------------------- reclaim
