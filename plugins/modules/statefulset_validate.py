@@ -20,7 +20,9 @@ description:
     C(ordinals.start)..N-1 are Ready (and available for C(minReadySeconds)); a scale-down deletes the
     highest ordinal first, one at a time; a rolling update goes from the highest ordinal down and stops
     at the partition. C(Parallel) StatefulSets are reported as C(unordered), by design, not as a violation.
-    A rollout stuck at a pod that is not Ready is reported as C(halted) at that ordinal.
+    A rollout stuck at a pod that is not Ready is reported as C(halted) at that ordinal. A pod the controller
+    did not create (an orphan with the StatefulSet's labels and name, which it adopts) is a violation that
+    names the pod and the evidence, because its place in the rollout order is not the controller's.
   - B(completion) - the rollout is complete, computed from the pods for C(RollingUpdate) with and without
     partition, C(OnDelete), C(minReadySeconds) and C(ordinals.start); otherwise the reason names the pod,
     the condition and the revision. With O(wait=true) the module follows watch events and answers as soon
@@ -34,8 +36,11 @@ description:
     and selects the pods. Queries go concurrently (pipelined on one UDP socket), with
     timeouts and one retry, to O(dns_server):O(dns_port).
   - B(mode=audit) judges an existing StatefulSet from pod creation timestamps, Ready transition times,
-    controller events and revision labels. B(mode=watch) watches pods and the StatefulSet while a rollout,
-    scale or update happens and records every pod ADDED, Ready and DELETED event with its time.
+    controller events and revision labels. An order that whole seconds show inverted is a violation; only
+    orderings within the same second are C(undecided). What the evidence cannot show (events expire after an
+    hour) is listed in the order check's C(unchecked) and said in its summary, never passed as checked.
+    B(mode=watch) watches pods and the StatefulSet while a rollout, scale or update happens and records
+    every pod ADDED, Ready and DELETED event with its time.
   - Never changes anything in the cluster (C(changed) is always false). Optionally writes a JUnit XML
     report and an SVG timeline.
 extends_documentation_fragment:
@@ -62,8 +67,9 @@ options:
     default: [order, completion, storage, dns]
   mode:
     description:
-      - V(audit) judges the StatefulSet as it is now (from timestamps, events and revisions; server
-        timestamps have whole seconds, so orderings within one second are counted as undecided, not failed).
+      - V(audit) judges the StatefulSet as it is now (from timestamps, events and revisions). Server timestamps
+        have whole seconds. A pod created a whole second or more before a lower pod became Ready is a violation;
+        a creation in the same second as the lower pod's Ready transition is counted as undecided, not failed.
       - V(watch) watches pods and the StatefulSet, starting before or during a change, until the rollout is
         complete after a change has been seen, or for O(watch_timeout) seconds; every rule is then checked
         in the exact order the API server reported the events.
@@ -121,8 +127,15 @@ attributes:
   diff_mode:
     support: none
 notes:
-  - Audit mode reads the controller's events, which the API server keeps for an hour; older deletions are
-    not judged.
+  - Audit mode reads the controller's events, which the API server keeps for an hour (after their last write);
+    older deletions are not judged, and whether the controller created a pod older than the oldest event kept
+    is not checked. The order check's C(unchecked) and summary say so; its C(basis) says what each part of the
+    verdict rests on.
+  - A pod that lost and regained readiness without a container restart (a failing readiness probe, a node that
+    went NotReady) looks to audit mode like a pod that became Ready late, and a higher pod created before that
+    is reported as a violation with both times. Watch mode sees the real order.
+  - Pods adopted by a StatefulSet re-created with C(--cascade=orphan) are reported as not created by its
+    controller until it replaces them (for example C(kubectl rollout restart)).
   - Deletions made by someone other than the StatefulSet controller (for example C(kubectl delete pod)) are
     not judged by the order rules; the controller's SuccessfulDelete events tell them apart.
 seealso:
@@ -189,7 +202,15 @@ checks:
     - Per check (order, completion, storage, dns) its C(status) (passed, failed, halted, unordered or
       skipped), a one-sentence C(summary), C(selected), and details of the check.
     - The order check adds C(policy), C(evidence) (audit or watch), C(halted_at) (ordinal, pod, reason and the
-      higher ordinals that exist), C(decided) and C(undecided) pair counts and C(notes).
+      higher ordinals that exist), C(decided) and C(undecided) pair counts (undecided - a creation in the same
+      whole second as a lower pod's Ready transition - only in audit mode), C(adopted) (the pods the controller
+      did not create, each also a violation), C(unchecked) (sentences naming what the evidence could not show),
+      C(basis) (what each part of the verdict rests on) and C(notes).
+    - The order status is V(passed) when there is no violation and the rollout is not halted. Its summary says
+      V(pods were created, deleted and updated in order) only when nothing was undecided or unchecked; otherwise
+      it says V(no order violation in the audit evidence) followed by what was undecided and what was not
+      checked. When no events are left, for example, it says that which pods the controller created and the
+      deletion order were not checked, and that the creation order rests on pod timestamps only.
   returned: always
   type: dict
   sample:
@@ -198,6 +219,8 @@ checks:
       policy: OrderedReady
       evidence: watch
       summary: "StatefulSet myapp: pods were created, deleted and updated in order (watch evidence)"
+      adopted: []
+      unchecked: []
     completion: {status: passed, summary: "StatefulSet myapp: rollout complete: 3 pods Ready at revision myapp-5d8f7b9c4"}
 violations:
   description: Every violation found, each with the check, the pod (or null for the StatefulSet) and a sentence.

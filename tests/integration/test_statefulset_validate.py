@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from ansible_collections.stateful.nfs.tests.integration.helpers.kube import ready
 from ansible_collections.stateful.nfs.tests.integration.helpers.stacks import ManifestStack, StackMaker
 from ansible_collections.stateful.nfs.tests.integration.helpers.validate import NEVER_READY, Background, validate
 
@@ -158,3 +159,73 @@ def test_scale_down_order_verified_in_watch_mode(lab, stack):
     assert result["completion"]["complete"] is True
     assert result["watch"]["stopped"] == "complete"
     assert s.pod_names() == ["myapp-0"]
+
+
+def _adopt_objects(ns):
+    """The orphan ``adopt-1`` (the StatefulSet's name and ordinal 1, its selector's labels, no
+    ownerReference), and the StatefulSet ``adopt`` (replicas 2, OrderedReady) with its headless Service.
+    OnDelete: with RollingUpdate the controller would replace the adopted pod, which carries no
+    revision label, and the evidence of the adoption would go with it."""
+    labels = {"app": "adopt-pod"}
+    container = {"name": "adopt", "image": "registry.example/k8s/my_nginx:v1"}
+    orphan = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "adopt-1", "namespace": ns, "labels": labels},
+              "spec": {"containers": [container]}}
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "adopt-headless", "namespace": ns},
+               "spec": {"ports": [{"port": 80, "name": "http"}], "clusterIP": "None", "selector": labels}}
+    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "adopt", "namespace": ns},
+           "spec": {"serviceName": "adopt-headless", "replicas": 2, "podManagementPolicy": "OrderedReady",
+                    "updateStrategy": {"type": "OnDelete"}, "selector": {"matchLabels": labels},
+                    "template": {"metadata": {"labels": labels}, "spec": {"containers": [container]}}}}
+    return orphan, service, sts
+
+
+def test_adopted_orphan_is_reported_by_audit_and_watch_mode(lab, kube, stack):
+    """Issue "The verdict must not be fooled", part 1: a StatefulSet adopts the orphan ``adopt-1``, Ready
+    seconds before the StatefulSet exists, and creates ``adopt-0`` afterwards. Before the fix audit mode
+    counted the inversion as undecided ("1 s resolution") and said valid: true, and watch mode passed it
+    too; both now name adopt-1 as not created by the controller."""
+    s = stack("adopt")
+    orphan, service, sts = _adopt_objects(s.ns)
+    watcher = Background(lab, name="adopt", namespace=s.ns, mode="watch", watch_timeout=90, checks=["order"],
+                         fail_on_violation=False)
+    try:
+        # a bare pod is admitted only once the namespace has its default ServiceAccount
+        kube.wait_for(lambda: kube.get("serviceaccount", "default", namespace=s.ns), timeout=30,
+                      what="the default ServiceAccount of %s" % s.ns)
+        s.apply([orphan])
+        kube.wait_for(lambda: ready(lab.pods(s.ns).get("adopt-1") or {}), timeout=60,
+                      what="the orphan adopt-1 to turn Ready")
+        time.sleep(3)  # so that whole seconds show the inversion
+        s.apply([service, sts])
+
+        def settled():
+            pods = lab.pods(s.ns)
+            zero, one = pods.get("adopt-0"), pods.get("adopt-1") or {}
+            owner = [r for r in one.get("metadata", {}).get("ownerReferences") or [] if r.get("controller")]
+            return zero is not None and ready(zero) and [r.get("name") for r in owner] == ["adopt"]
+
+        kube.wait_for(settled, timeout=90, what="adopt-0 Ready and adopt-1 adopted by the StatefulSet adopt")
+        watched = watcher.result()
+    finally:
+        if watcher.proc.poll() is None:
+            watcher.proc.kill()
+            watcher.proc.communicate()
+    pods = lab.pods(s.ns)
+    assert pods["adopt-1"]["metadata"]["creationTimestamp"] < pods["adopt-0"]["metadata"]["creationTimestamp"]
+
+    audit = validate(lab, name="adopt", namespace=s.ns, checks=["order"], fail_on_violation=False)
+    for result, evidence in ((audit, "audit"), (watched, "watch")):
+        assert not result.get("failed"), result.get("msg")
+        order = result["checks"]["order"]
+        assert order["evidence"] == evidence
+        assert result["valid"] is False, order["summary"]
+        assert order["status"] == "failed" and order["adopted"] == ["adopt-1"]
+        assert [v["pod"] for v in result["violations"]] == ["adopt-1"]
+        message = result["violations"][0]["message"]
+        assert message.startswith("adopt-1 was not created by the StatefulSet controller (")
+        assert message.endswith("): it was adopted, so its place in the rollout order is not the controller's")
+    assert audit["violations"][0]["message"].startswith(
+        "adopt-1 was not created by the StatefulSet controller (no SuccessfulCreate event; created %s.000Z, before "
+        "the StatefulSet at " % pods["adopt-1"]["metadata"]["creationTimestamp"][:-1])
+    assert audit["checks"]["order"]["undecided"] == 0  # nothing was left to the 1 s resolution
+    assert "without a controller reference to the StatefulSet" in watched["violations"][0]["message"]

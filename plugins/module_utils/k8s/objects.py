@@ -137,6 +137,35 @@ def owned_pods(sts, pods):
     return [item[1] for item in owned]
 
 
+def controller_ref(item):
+    """The ownerReference of ``item`` that is its controller, or None."""
+    for ref in meta(item).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref
+    return None
+
+
+def controlled_by(pod, sts):
+    """Is ``sts`` the controller of ``pod`` (kind, name, and uid when both sides have one)?"""
+    ref = controller_ref(pod)
+    if not ref or ref.get("kind") != "StatefulSet" or ref.get("name") != meta(sts).get("name"):
+        return False
+    uid = meta(sts).get("uid")
+    return not uid or not ref.get("uid") or ref.get("uid") == uid
+
+
+def container_restart(pod):
+    """``(restarts, started)``: the restarts of the pod's containers (summed ``restartCount``) and the
+    latest ``state.running.startedAt`` among them (epoch, or None)."""
+    restarts, started = 0, None
+    for item in status(pod).get("containerStatuses") or []:
+        restarts += int(item.get("restartCount") or 0)
+        when = parse_time(((item.get("state") or {}).get("running") or {}).get("startedAt"))
+        if when is not None and (started is None or when > started):
+            started = when
+    return restarts, started
+
+
 def condition(pod, kind):
     for cond in status(pod).get("conditions") or []:
         if cond.get("type") == kind:
@@ -251,28 +280,61 @@ def event_occurrences(event):
         occurrences.append((first, 1e-6))
     else:
         occurrences.append((first, SERVER_RESOLUTION))
-    count = event.get("count") or (event.get("series") or {}).get("count") or 1
+    count = event_count(event)
     last = parse_time(event.get("lastTimestamp")) or parse_time((event.get("series") or {}).get("lastObservedTime"))
     if count > 1 and last is not None and last > occurrences[0][0]:
         occurrences.append((last, SERVER_RESOLUTION))
     return occurrences
 
 
+def statefulset_events(events, sts_name):
+    """The Events about the StatefulSet ``sts_name`` (``involvedObject``, or ``regarding`` of events.k8s.io)."""
+    found = []
+    for event in events:
+        involved = event.get("involvedObject") or event.get("regarding") or {}
+        if involved.get("kind") == "StatefulSet" and involved.get("name") == sts_name:
+            found.append(event)
+    return found
+
+
+def event_message(event):
+    return event.get("message") or event.get("note") or ""
+
+
+def is_combined(event):
+    """Is this client-go's aggregate of similar events (only its latest message is kept)?"""
+    return event_message(event).startswith(_COMBINED)
+
+
+def event_count(event):
+    """How many times an Event was recorded (``count`` or ``series.count``; at least 1)."""
+    return int(event.get("count") or (event.get("series") or {}).get("count") or 1)
+
+
+def last_written(event):
+    """When an Event was last written (its last occurrence), epoch or None. The API server deletes
+    an Event a fixed time (``--event-ttl``, an hour by default) after its last write."""
+    occurrences = event_occurrences(event)
+    last = parse_time(event.get("lastTimestamp")) or parse_time((event.get("series") or {}).get("lastObservedTime"))
+    if last is not None:
+        return max(last, occurrences[0][0]) if occurrences else last
+    return occurrences[-1][0] if occurrences else None
+
+
 def controller_pod_events(events, sts_name):
     """Controller create/delete events of ``sts_name``'s pods, sorted by time.
 
     Returns ``[{"action": "create"|"delete", "pod": name, "ordinal": n, "time": t,
-    "resolution": r}]``, one entry per known occurrence.
+    "resolution": r, "span": (first, last)}]``, one entry per known occurrence. ``span`` is the
+    first and last occurrence of the Event the entry comes from when occurrences between them
+    were lost (``count`` > 2), else None.
     """
     result = []
-    for event in events:
-        involved = event.get("involvedObject") or event.get("regarding") or {}
-        if involved.get("kind") != "StatefulSet" or involved.get("name") != sts_name:
-            continue
+    for event in statefulset_events(events, sts_name):
         reason = event.get("reason")
         if reason not in ("SuccessfulCreate", "SuccessfulDelete"):
             continue
-        message = event.get("message") or event.get("note") or ""
+        message = event_message(event)
         combined = message.startswith(_COMBINED)
         match = _EVENT_MESSAGE_RE.match(message[len(_COMBINED):] if combined else message)
         if not match or match.group(3) != sts_name:
@@ -286,9 +348,12 @@ def controller_pod_events(events, sts_name):
             # keeps only the latest message: only its last occurrence is about this pod
             last = parse_time(event.get("lastTimestamp")) or occurrences[-1][0] if occurrences else None
             occurrences = [(last, SERVER_RESOLUTION)] if last is not None else []
+        span = None
+        if not combined and event_count(event) > 2 and len(occurrences) > 1:
+            span = (occurrences[0][0], occurrences[-1][0])
         for when, res in occurrences:
             result.append({"action": match.group(1).lower(), "pod": match.group(2), "ordinal": ordinal,
-                           "time": when, "resolution": res})
+                           "time": when, "resolution": res, "span": span})
     result.sort(key=lambda e: (e["time"], e["ordinal"]))
     return result
 

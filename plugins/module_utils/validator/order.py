@@ -56,8 +56,14 @@ def timeline_row(pod, sts_name, source, created=None):
     }
 
 
-def order_result(sts, evidence, violations, timeline, notes, halted, decided=0, undecided=0):
-    """The order check's result: status and summary from the evidence, with its details."""
+def order_result(sts, evidence, violations, timeline, notes, halted, decided=0, undecided=0, unchecked=(),
+                 adopted=()):
+    """The order check's result: status and summary from the evidence, with its details.
+
+    ``unchecked``: sentences naming what the evidence could not show; ``adopted``: the pods the
+    controller did not create. A pass says in its summary what it rests on: "in order" only when
+    nothing was undecided or unchecked.
+    """
     name = obj.meta(sts).get("name")
     if obj.is_parallel(sts):
         status = "unordered"
@@ -69,6 +75,15 @@ def order_result(sts, evidence, violations, timeline, notes, halted, decided=0, 
     elif halted:
         status = "halted"
         summary = halted["message"]
+    elif undecided or unchecked:
+        status = "passed"
+        parts = []
+        if undecided:
+            parts.append("undecided: %d creation(s) in the same second as a lower pod's Ready transition"
+                         % undecided)
+        if unchecked:
+            parts.append("not checked: %s" % "; ".join(unchecked))
+        summary = "StatefulSet %s: no order violation in the %s evidence; %s" % (name, evidence, "; ".join(parts))
     else:
         status = "passed"
         summary = "StatefulSet %s: pods were created, deleted and updated in order (%s evidence)" % (name, evidence)
@@ -81,6 +96,8 @@ def order_result(sts, evidence, violations, timeline, notes, halted, decided=0, 
         "halted_at": halted,
         "decided": decided,
         "undecided": undecided,
+        "unchecked": list(unchecked),
+        "adopted": list(adopted),
         "notes": notes,
         "timeline": sorted(timeline, key=lambda i: (i["ordinal"], i["created"] or 0)),
     }

@@ -5,9 +5,24 @@
 
 Pod creation timestamps and Ready transition times (whole seconds), the controller's
 SuccessfulCreate and SuccessfulDelete events (their names carry nanoseconds) and the
-revision labels. Only what the evidence proves is reported as a violation; what
-whole-second timestamps cannot decide is counted as ``undecided``. The rules are in
-``order``.
+revision labels. The rules are in ``order``; which pods the controller created at all is
+``order_origin``'s.
+
+With OrderedReady, pod N is created only after every lower pod is Ready (and available
+for minReadySeconds). For each pod H and each lower pod L, in whole seconds:
+
+* L's current pod was created after H: L was re-created later; H's creation is not judged
+  against the L that is gone (a note with the times and the controller's events of L);
+* L is Ready since S: S < created(H) is in order (unless created(H) - S < minReadySeconds,
+  a violation); S > created(H) is a violation naming both pods and both times - unless L's
+  container restarted after H was created, so that S is a later readiness (not checked);
+* L is not Ready since S (or has no Ready condition): S < created(H) is a violation; S >
+  created(H) is not checked (whether L was Ready before S is not recorded);
+* S = created(H): undecided - the one case that whole seconds cannot order.
+
+A pod the controller did not create is reported by name (``order_origin``) and its creation
+is not judged against the lower ordinals. What the evidence cannot show is listed in
+``unchecked`` and said in the summary: the check never passes what it could not check.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,6 +36,14 @@ from ansible_collections.stateful.nfs.plugins.module_utils.validator.order impor
     timeline_row,
     violation,
 )
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.order_origin import (
+    audit_origins,
+    no_events_sentence,
+    seconds,
+    unknown_sentences,
+)
+
+RULE = "OrderedReady creates pod N only after pods %d..N-1 are Ready"
 
 
 def audit_order(sts, pods, events):
@@ -33,64 +56,129 @@ def audit_order(sts, pods, events):
     if obj.is_parallel(sts):
         return order_result(sts, "audit", [], timeline, notes, None)
 
-    violations = []
-    decided, undecided = _audit_creations(sts, own, violations, notes)
+    origins = audit_origins(sts, own, events)
+    violations = [origins["adopted"][obj.meta(p).get("name")] for p in own
+                  if obj.meta(p).get("name") in origins["adopted"]]
+    unchecked = []
+    if not origins["events"]:
+        unchecked.append(no_events_sentence(sts))
+    unchecked.extend(unknown_sentences(origins["unknown"]))
+    decided, undecided = _audit_creations(sts, own, set(origins["adopted"]), ctrl, violations, notes, unchecked)
     _audit_deletions(ctrl, violations)
     _audit_revisions(sts, own, violations)
     if not ctrl:
         notes.append("no statefulset-controller events left for %s (events expire after an hour): "
                      "deletion order not checked" % name)
+        if origins["events"]:
+            unchecked.append("the deletion order (no SuccessfulCreate or SuccessfulDelete event of the controller "
+                             "is left)")
     if undecided:
-        notes.append("%d creation(s) could not be ordered against lower ordinals at the 1 s resolution of "
-                     "server timestamps; a watch-mode run orders them exactly" % undecided)
-    return order_result(sts, "audit", violations, timeline, notes, halt(sts, pods), decided, undecided)
+        notes.append("%d creation(s) fell in the same second as a lower pod's Ready transition: the 1 s resolution "
+                     "of server timestamps cannot order them; a watch-mode run orders them exactly" % undecided)
+    result = order_result(sts, "audit", violations, timeline, notes, halt(sts, pods), decided, undecided,
+                          unchecked=unchecked, adopted=sorted(origins["adopted"]))
+    result["basis"] = _basis(origins["events"], bool(ctrl))
+    return result
 
 
-def _audit_creations(sts, own, violations, notes):
+def _basis(events, ctrl):
+    """Which part of the audit verdict rests on what."""
+    return {
+        "creation order": "pod creationTimestamp and Ready lastTransitionTime (whole seconds)",
+        "created by the controller": ("controller references, creation times and SuccessfulCreate events" if events
+                                      else "controller references and creation times only (no events left)"),
+        "deletion order": "SuccessfulDelete events" if ctrl else "not checked (no controller events left)",
+        "update order": "controller-revision-hash labels against status.updateRevision",
+    }
+
+
+def _facts(pod):
+    cond = obj.condition(pod, "Ready")
+    restarts, started = obj.container_restart(pod)
+    return {"name": obj.meta(pod).get("name"), "born": obj.created(pod),
+            "ready": cond.get("status") if cond else None,
+            "since": obj.parse_time(cond.get("lastTransitionTime")) if cond else None,
+            "restarts": restarts, "started": started}
+
+
+def _judge(low, high, start, min_ready):
+    """``(verdict, text)`` for the creation of ``high`` against the lower pod ``low`` (whole seconds):
+    verdict ``ok``, ``violation``, ``undecided``, ``replaced`` or ``unknown``."""
+    fmt = obj.format_time
+    born = seconds(high["born"])
+    if seconds(low["born"]) > born:
+        return "replaced", None
+    rule = RULE % start
+    if low["ready"] is None or low["since"] is None:
+        if seconds(low["born"]) < born:
+            return "violation", "%s was created at %s while %s was not Ready (it has no Ready condition): %s" % (
+                high["name"], fmt(high["born"]), low["name"], rule)
+        return "undecided", None
+    since = seconds(low["since"])
+    if since == born:
+        return "undecided", None
+    if low["ready"] == "True":
+        if since < born:
+            if born - since < min_ready:
+                return "violation", "%s was created at %s, %d s after %s became Ready at %s; minReadySeconds is %d" % (
+                    high["name"], fmt(high["born"]), born - since, low["name"], fmt(low["since"]), min_ready)
+            return "ok", None
+        if low["restarts"] and low["started"] is not None and seconds(low["started"]) >= born:
+            return "unknown", ("%s's container restarted at %s, after %s was created at %s: its Ready time %s is a "
+                               "later readiness, and whether it was Ready when %s was created is not recorded"
+                               % (low["name"], fmt(low["started"]), high["name"], fmt(high["born"]),
+                                  fmt(low["since"]), high["name"]))
+        return "violation", "%s was created at %s, %d s before %s became Ready at %s (its last Ready transition): %s" % (
+            high["name"], fmt(high["born"]), since - born, low["name"], fmt(low["since"]), rule)
+    if since < born:
+        return "violation", "%s was created at %s while %s was not Ready (Ready=%s since %s)" % (
+            high["name"], fmt(high["born"]), low["name"], low["ready"], fmt(low["since"]))
+    return "unknown", ("%s has been Ready=%s since %s, after %s was created at %s: whether it was Ready before is "
+                       "not recorded" % (low["name"], low["ready"], fmt(low["since"]), high["name"],
+                                         fmt(high["born"])))
+
+
+def _replaced_note(low, high, ctrl):
+    fmt = obj.format_time
+    earlier = ["%s %s" % ("created" if e["action"] == "create" else "deleted", fmt(e["time"])) for e in ctrl
+               if e["pod"] == low["name"] and e["time"] < seconds(low["born"])]
+    evidence = ("the controller's events show the earlier %s %s" % (low["name"], ", ".join(earlier)) if earlier
+                else "no controller event left shows the earlier %s" % low["name"])
+    return ("%s was re-created later: its current pod was created at %s, after %s at %s (%s); %s's creation is not "
+            "judged against the %s that is gone"
+            % (low["name"], fmt(low["born"]), high["name"], fmt(high["born"]), evidence, high["name"], low["name"]))
+
+
+def _audit_creations(sts, own, adopted, ctrl, violations, notes, unchecked):
     name = obj.meta(sts).get("name")
     min_ready = obj.min_ready_seconds(sts)
     start = obj.ordinal_start(sts)
-    facts = {}
-    for pod in own:
-        cond = obj.condition(pod, "Ready")
-        facts[obj.pod_ordinal(pod, name)] = (
-            obj.meta(pod).get("name"), obj.created(pod),
-            cond.get("status") if cond else None,
-            obj.parse_time(cond.get("lastTransitionTime")) if cond else None)
+    facts = dict((obj.pod_ordinal(pod, name), _facts(pod)) for pod in own)
     decided = undecided = 0
+    replaced = {}
     for ordinal in sorted(facts):
-        pod_name, born = facts[ordinal][:2]
-        if born is None or ordinal <= start:
-            continue
+        high = facts[ordinal]
+        if high["born"] is None or ordinal <= start or high["name"] in adopted:
+            continue  # an adopted pod is reported as such: its creation was not the controller's
         for lower in range(start, ordinal):
-            if lower not in facts:
+            low = facts.get(lower)
+            if low is None or low["born"] is None:
                 continue
-            low_name, low_born, ready, since = facts[lower]
-            if low_born is None or low_born > born:
-                undecided += 1  # replaced after `pod_name` was created: its predecessor is gone
-                continue
-            if since is None or ready is None:
+            verdict, text = _judge(low, high, start, min_ready)
+            if verdict == "replaced":
+                notes.append(_replaced_note(low, high, ctrl))
+                replaced.setdefault(low["name"], []).append(high["name"])
+            elif verdict == "undecided":
                 undecided += 1
-                continue
-            if since < born:
-                decided += 1
-                if ready != "True":
-                    violations.append(violation(pod_name, "%s was created at %s while %s was not Ready "
-                                                "(Ready=%s since %s)" % (pod_name, obj.format_time(born), low_name,
-                                                                         ready, obj.format_time(since))))
-                elif born - since < min_ready:
-                    violations.append(violation(pod_name, "%s was created at %s, %d s after %s became Ready at %s; "
-                                                "minReadySeconds is %d" % (pod_name, obj.format_time(born),
-                                                                           born - since, low_name,
-                                                                           obj.format_time(since), min_ready)))
-            elif since == born and ready == "True" and not min_ready:
-                decided += 1  # Ready and created within the same second: consistent
+            elif verdict == "unknown":
+                notes.append(text)
+                unchecked.append("%s's creation against %s (see notes)" % (high["name"], low["name"]))
             else:
-                undecided += 1
-                if ready == "True" and since > born:
-                    notes.append("%s last became Ready at %s, after %s was created at %s: either it lost and "
-                                 "regained readiness, or %s was created too early"
-                                 % (low_name, obj.format_time(since), pod_name, obj.format_time(born), pod_name))
+                decided += 1
+                if verdict == "violation":
+                    violations.append(violation(high["name"], text))
+    for low_name, highs in sorted(replaced.items()):
+        unchecked.append("the creation of %s against the earlier %s (re-created later)" % (", ".join(highs), low_name))
     return decided, undecided
 
 

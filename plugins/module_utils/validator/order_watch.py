@@ -5,6 +5,11 @@
 
 Pod and StatefulSet watch events in the order the API server delivered them: the order
 of events is exact, so every rule of ``order`` is checked at the moment it applies.
+
+A pod the controller did not create (``order_origin``: it appeared without a controller
+reference to the StatefulSet, or it is older than the StatefulSet) is not judged as a
+creation of the controller; if it is still there at the end it is reported by name, as
+audit mode reports it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +23,10 @@ from ansible_collections.stateful.nfs.plugins.module_utils.validator.order impor
     order_result,
     timeline_row,
     violation,
+)
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.order_origin import (
+    adoption_violation,
+    watch_reasons,
 )
 
 
@@ -35,6 +44,7 @@ class _Replay:
         self.suspects = []      # deletion findings, kept only if the controller did the deleting
         self.notes = []
         self.decided = 0
+        self.first = {}         # pod uid -> (pod as first seen, how: INITIAL/ADDED/MODIFIED, arrival time)
 
     # -- helpers
     def ordered(self):
@@ -127,6 +137,7 @@ class _Replay:
         state = self.live.get(pod_name)
         uid = obj.meta(item).get("uid")
         if record["type"] == "INITIAL":
+            self.first.setdefault(uid, (item, "INITIAL", record["time"]))
             row = timeline_row(item, self.name, "watch")
             row["initial"] = True
             self.rows.append(row)
@@ -140,8 +151,9 @@ class _Replay:
         if state is None:
             if record["type"] == "DELETED":
                 return
-            if self.ordered():
-                self.check_create(item, ordinal, record)
+            self.first.setdefault(uid, (item, record["type"], record["time"]))
+            if self.ordered() and not watch_reasons(self.sts, item, record["type"], record["time"]):
+                self.check_create(item, ordinal, record)  # (a pod the controller did not create is judged at the end)
             row = timeline_row(item, self.name, "watch", created=record["time"])
             row["ready"] = None
             row["terminating"] = None
@@ -196,11 +208,30 @@ def watch_order(records, sts_name, controller_deletes=None):
         else:
             replay.notes.append("%s was deleted by someone other than the controller (no SuccessfulDelete "
                                 "event), so its deletion is not an order question" % suspect["pod"])
+    adopted = []
+    for row in sorted(replay.rows, key=lambda r: r["ordinal"]):
+        first = replay.first.get(row["uid"])
+        reasons = watch_reasons(sts, *first) if first else []
+        if not reasons:
+            continue
+        state = replay.live.get(row["name"])
+        if state is not None and state["row"] is row:
+            adopted.append(adoption_violation(sts, state["pod"], reasons))
+        else:
+            replay.notes.append("%s (uid %s), gone at %s, was not created by the StatefulSet controller (%s)"
+                                % (row["name"], row["uid"], obj.format_time(row["deleted"] or row["terminating"]),
+                                   "; ".join(reasons)))
     if not any(r["type"] not in ("INITIAL",) and r["kind"] == "Pod" for r in records):
         replay.notes.append("no pod was created, deleted or changed readiness while watching")
     live_pods = [s["pod"] for s in replay.live.values()]
-    result = order_result(sts, "watch", [] if obj.is_parallel(sts) else violations, replay.rows, replay.notes,
-                          halt(sts, live_pods), replay.decided, 0)
+    violations = [] if obj.is_parallel(sts) else adopted + violations
+    result = order_result(sts, "watch", violations, replay.rows, replay.notes, halt(sts, live_pods),
+                          replay.decided, 0, adopted=[] if obj.is_parallel(sts) else [v["pod"] for v in adopted])
+    result["basis"] = {"creation order": "pod watch events, in the order the API server delivered them",
+                       "created by the controller": "controller references as the watch first saw each pod, "
+                                                    "and creation times",
+                       "deletion order": "pod watch events; SuccessfulDelete events tell the controller's deletions",
+                       "update order": "pod watch events and controller-revision-hash labels"}
     result["events"] = replay.log
     return result
 

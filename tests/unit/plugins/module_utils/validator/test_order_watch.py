@@ -162,3 +162,66 @@ def test_controller_deletes_since_the_watch_started():
     assert controller_deletes_since(events, "myapp", T0 + 60.5) == {"myapp-1", "myapp-0"}  # 1 s resolution
     assert controller_deletes_since(events, "other", T0) == set()
     assert controller_deletes_since([], "myapp", T0) is None  # no events at all: unknown
+
+
+# --------------------------------------------------------------------------- pods the controller did not create
+
+def _orphan(pod, ready):
+    pod = _state(pod, ready)
+    del pod["metadata"]["ownerReferences"]
+    return pod
+
+
+def test_watch_pod_added_without_controller_reference_is_reported_not_judged_as_a_creation(shot):
+    rec = Recorder(shot["statefulset"])
+    rec.add("ADDED", _orphan(shot["pods"][2], False))  # myapp-0 and myapp-1 do not exist
+    adopted = _state(shot["pods"][2], True)
+    rec.add("MODIFIED", adopted)
+    result = watch_order(rec.records, "myapp")
+    assert [v["pod"] for v in result["violations"]] == ["myapp-2"]
+    assert result["violations"][0]["message"] == (
+        "myapp-2 was not created by the StatefulSet controller (it appeared at 1970-01-01T00:00:01.000Z without a "
+        "controller reference to the StatefulSet): it was adopted, so its place in the rollout order is not the "
+        "controller's")
+    assert result["adopted"] == ["myapp-2"]
+    assert result["decided"] == 0  # not judged as a creation of the controller ("while myapp-0 did not exist")
+
+
+def test_watch_initial_orphan_is_reported(shot):
+    rec = Recorder(shot["statefulset"])
+    for pod in shot["pods"][:2]:
+        rec.records.append({"seq": 0, "time": 0.0, "kind": "Pod", "type": "INITIAL", "object": pod})
+    orphan = _orphan(shot["pods"][2], True)
+    rec.records.append({"seq": 0, "time": 0.0, "kind": "Pod", "type": "INITIAL", "object": orphan})
+    result = watch_order(rec.records, "myapp")
+    assert [v["pod"] for v in result["violations"]] == ["myapp-2"]
+    assert "it had no controller reference to the StatefulSet when first seen" in result["violations"][0]["message"]
+    assert result["violations"][0]["message"].endswith("it is an orphan with the StatefulSet's labels and name, "
+                                                       "which the controller adopts, so its place in the rollout "
+                                                       "order is not the controller's")
+
+
+def test_watch_pod_older_than_the_statefulset_is_reported(shot):
+    sts = copy.deepcopy(shot["statefulset"])
+    sts["metadata"]["creationTimestamp"] = "2026-11-27T07:00:02Z"
+    rec = Recorder(sts)
+    for pod in shot["pods"]:
+        rec.records.append({"seq": 0, "time": 0.0, "kind": "Pod", "type": "INITIAL", "object": pod})
+    result = watch_order(rec.records, "myapp")
+    assert result["adopted"] == ["myapp-0", "myapp-1"]
+    assert ("created 2026-11-27T07:00:00.000Z, before the StatefulSet at 2026-11-27T07:00:02.000Z"
+            in result["violations"][0]["message"])
+
+
+def test_watch_orphan_that_is_gone_at_the_end_is_a_note(shot):
+    rec = Recorder(shot["statefulset"])
+    rec.add("ADDED", _state(shot["pods"][0], False)).add("MODIFIED", _state(shot["pods"][0], True))
+    rec.add("ADDED", _orphan(shot["pods"][1], True))
+    rec.add("DELETED", _state(shot["pods"][1], True, terminating=True))  # the controller replaces it
+    replacement = _state(shot["pods"][1], False)
+    replacement["metadata"]["uid"] += "-new"
+    rec.add("ADDED", replacement).add("MODIFIED", _state(replacement, True))
+    result = watch_order(rec.records, "myapp", controller_deletes={"myapp-1"})
+    assert result["violations"] == [] and result["adopted"] == []
+    assert any(n.startswith("myapp-1 (uid %s), gone at" % shot["pods"][1]["metadata"]["uid"]) and
+               "was not created by the StatefulSet controller" in n for n in result["notes"])

@@ -116,6 +116,12 @@ def test_never_ready_derived_higher_pod_created_after_the_halt_is_a_violation():
     intruder["metadata"].update(name="myapp-3", uid="derived-uid-3",
                                 creationTimestamp=obj.format_time(since + 5)[:19] + "Z")
     shot["pods"].append(intruder)
+    # as the controller would have recorded it (a pod without its create event would not be the controller's)
+    event = copy.deepcopy([e for e in shot["events"] if e["message"].startswith("Create Pod myapp-3")][0])
+    stamp = intruder["metadata"]["creationTimestamp"]
+    event["metadata"]["name"] = "myapp.%x" % int((obj.parse_time(stamp) + 0.25) * 10 ** 9)
+    event.update(firstTimestamp=stamp, lastTimestamp=stamp, count=1)
+    shot["events"].append(event)
     result = evaluate(params(checks=["order"]), shot)
     assert result["checks"]["order"]["status"] == "failed"
     assert result["violations"][0]["message"].startswith("myapp-3 was created at")
