@@ -10,6 +10,9 @@ __metaclass__ = type
 
 import copy
 
+import pytest
+
+from ansible_collections.stateful.nfs.plugins.module_utils.manifests.fields import SpecError
 from ansible_collections.stateful.nfs.plugins.module_utils.manifests.statefulset import render_statefulset
 
 # The nfs_server role's `nfs_server_exported` facts for the tutorial's four exports (Ganesha, lab).
@@ -45,3 +48,10 @@ def sts(**overrides):
     params = copy.deepcopy(TUTORIAL_STS)
     params.update(overrides)
     return render_statefulset(params, prefix="statefulset_")
+
+
+def refusal(**overrides):
+    """The message of the SpecError that rendering the tutorial's StatefulSet with ``overrides`` raises."""
+    with pytest.raises(SpecError) as err:
+        sts(**overrides)
+    return str(err.value)

@@ -11,14 +11,7 @@ from xml.etree import ElementTree
 
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.junit import junit_xml
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict import evaluate
-
-
-def params(**extra):
-    base = dict(name="myapp", namespace="default", checks=["order", "completion", "storage"], mode="audit",
-                expected_volumes={"0": "pv001", "1": "pv002", "2": "pv003"}, cluster_domain="cluster.local",
-                dns_server="127.0.0.1", dns_port=10053)
-    base.update(extra)
-    return base
+from ansible_collections.stateful.nfs.tests.unit.plugins.module_utils.validator.fakes import report_params as params
 
 
 def test_junit_has_a_suite_per_selected_check_and_a_case_per_pod(shot):

@@ -11,16 +11,9 @@ from xml.etree import ElementTree
 
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.svg import svg_timeline
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict import evaluate
+from ansible_collections.stateful.nfs.tests.unit.plugins.module_utils.validator.fakes import report_params as params
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def params(**extra):
-    base = dict(name="myapp", namespace="default", checks=["order", "completion", "storage"], mode="audit",
-                expected_volumes={"0": "pv001", "1": "pv002", "2": "pv003"}, cluster_domain="cluster.local",
-                dns_server="127.0.0.1", dns_port=10053)
-    base.update(extra)
-    return base
 
 
 def test_svg_has_a_row_per_ordinal_and_an_axis(shot):
