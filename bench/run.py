@@ -55,6 +55,7 @@ SET_LABEL = "stateful.nfs/volume-set"
 SITE_TARGET_S = 15.0
 PV_TARGET_RATIO = 2.0
 PV_COUNT = 100
+LAB_DOWN_TARGET_S = 10.0
 PV_TASK = "stateful.nfs.nfs_volumes : Create or update the PersistentVolumes (one call)"
 
 
@@ -156,6 +157,23 @@ def delete_pvs(selector, timeout=120):
         if time.monotonic() > deadline:
             raise RuntimeError("PersistentVolumes %s still there after %d s" % (selector, timeout))
         time.sleep(0.5)
+
+
+# --------------------------------------------------------------------------- lab down and up
+
+def bench_lab(rounds):
+    """``lab_down.yml`` (what ``make lab-down`` runs) on the running lab, then ``lab_up.yml`` again."""
+    downs, ups, anchors = [], [], []
+    for _round in range(rounds):
+        down = run_playbook("playbooks/lab_down.yml", {})  # raises when a run fails
+        up = run_playbook("playbooks/lab_up.yml", {})
+        downs.append(down["seconds"])
+        ups.append(up["seconds"])
+        anchors.append(ansible_anchor())
+    median = statistics.median(downs)
+    return {"lab_down_s": stats(downs), "lab_up_from_stopped_s": stats(ups), "anchor_ansible_ping_s": stats(anchors),
+            "down_over_anchor": round(median / statistics.median(anchors), 2),
+            "target_s": LAB_DOWN_TARGET_S, "passed": median <= LAB_DOWN_TARGET_S and max(downs) <= LAB_DOWN_TARGET_S}
 
 
 # --------------------------------------------------------------------------- site.yml re-run
@@ -376,6 +394,14 @@ def markdown(results):
         lines.append("| validator, %d pods, every check | %.2f s, %.0f MB peak | - | - | <= %.0f s, <= %d MB | %s |"
                      % (x["replicas"], x["module_process_s"]["median"], x["peak_rss_mb"]["median"], x["target_s"],
                         x["target_rss_mb"], _verdict(x)))
+    lab = results.get("lab")
+    if lab:
+        lines.append("| `make lab-down` (lab_down.yml) on the running lab | %.2f s median of %d (max %.2f s) | "
+                     "`ansible -m ping` %.2f s | %.1fx | <= %.0f s | %s |"
+                     % (lab["lab_down_s"]["median"], lab["lab_down_s"]["runs"], lab["lab_down_s"]["max"],
+                        lab["anchor_ansible_ping_s"]["median"], lab["down_over_anchor"], lab["target_s"], _verdict(lab)))
+        lines.append("| ... then `make lab-up` from the stopped lab | %.2f s | - | - | - | - |"
+                     % lab["lab_up_from_stopped_s"]["median"])
     if s:
         lines += ["", "Where a `site.yml` re-run spends its time (median seconds in tasks). Per play: %s. Slowest of "
                   "the %d tasks: %s." % ("; ".join("%s %.1f" % (p["play"], p["median_s"]) for p in s["plays"]), s["tasks"],
@@ -394,7 +420,7 @@ def _now():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--only", default="site,pv100,validator")
+    parser.add_argument("--only", default="site,pv100,validator,lab")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of site and pv100")
     parser.add_argument("--validator-rounds", type=int, default=3)
     parser.add_argument("--validator-only", default=",".join(VALIDATOR_PARTS))
@@ -404,7 +430,7 @@ def main():
     if not os.path.exists(vb.KUBECONFIG):
         sys.exit("the lab is not up (%s missing): make lab-up" % vb.KUBECONFIG)
     wanted = opts.only.split(",")
-    unknown = set(wanted) - {"site", "pv100", "validator"} | set(opts.validator_only.split(",")) - set(VALIDATOR_PARTS)
+    unknown = set(wanted) - {"site", "pv100", "validator", "lab"} | set(opts.validator_only.split(",")) - set(VALIDATOR_PARTS)
     if unknown:
         sys.exit("unknown benchmark(s): %s" % ", ".join(sorted(unknown)))
     os.makedirs(RESULTS, exist_ok=True)
@@ -434,6 +460,10 @@ def main():
             print(">>> validator (bench/validator/bench.py): %s" % opts.validator_only, flush=True)
             bench_validator(opts.validator_rounds, opts.validator_only.split(","), results.setdefault("validator", {}))
             print(json.dumps(results["validator"], indent=1), flush=True)
+        if "lab" in wanted:  # last: it stops and starts the lab under everything else
+            print(">>> make lab-down, then make lab-up, %d rounds" % opts.rounds, flush=True)
+            results["lab"] = dict(bench_lab(opts.rounds), when=_now())
+            print(json.dumps(results["lab"], indent=1), flush=True)
     except (RuntimeError, subprocess.SubprocessError) as exc:  # keep what was measured before it broke
         error = str(exc)[-2000:]
     finally:
@@ -452,7 +482,7 @@ def main():
     if error:
         print("benchmark run broken off: %s" % error, file=sys.stderr)
         return 2
-    sections = [results.get(k) for k in ("site", "pv100")] + list(results.get("validator", {}).values())
+    sections = [results.get(k) for k in ("site", "pv100", "lab")] + list(results.get("validator", {}).values())
     missed = [s for s in sections if s and not s.get("passed")]
     return 1 if opts.strict and missed else 0
 

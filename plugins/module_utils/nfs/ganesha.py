@@ -16,26 +16,12 @@ __metaclass__ = type
 
 import os
 
+from ansible_collections.stateful.nfs.plugins.module_utils.common.processes import parse_pid
+
 STATES = ("started", "stopped", "restarted", "reloaded")
 # What Ganesha logs when SIGHUP has made it re-read its EXPORT blocks, and the log levels that show it.
 RELOAD_DONE = "Reread exports complete"
 VERBOSE_LEVELS = ("NIV_EVENT", "NIV_INFO", "NIV_DEBUG", "NIV_MID_DEBUG", "NIV_FULL_DEBUG")
-
-
-def parse_pid(text):
-    """The pid in a pid file's content, or None when it holds no positive integer."""
-    text = (text or "").strip()
-    if not text.isdigit():
-        return None
-    pid = int(text)
-    return pid if pid > 0 else None
-
-
-def parse_cmdline(raw):
-    """``/proc/<pid>/cmdline`` (NUL-separated bytes) as a list of strings."""
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8", "replace")
-    return [part for part in (raw or "").split("\0") if part]
 
 
 def config_of(argv):

@@ -16,6 +16,7 @@ import os
 import signal
 import time
 
+from ansible_collections.stateful.nfs.plugins.module_utils.common.processes import parse_cmdline, parse_pid
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import GaneshaError
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.ganesha import (
     RELOAD_DONE,
@@ -23,8 +24,6 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs.ganesha import (
     command,
     connect_address,
     describe_instance,
-    parse_cmdline,
-    parse_pid,
     plan,
     reload_is_logged,
 )

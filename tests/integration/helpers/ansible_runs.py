@@ -60,11 +60,13 @@ class PlaybookResult:
         )
 
     def task_results(self, task_name):
-        """Every host result of the tasks called ``task_name`` (JSON callback)."""
+        """Every host result of the tasks called ``task_name`` (JSON callback, which names a
+        role's task ``<role> : <name>``)."""
         found = []
         for play in self.plays:
             for task in play.get("tasks", []):
-                if task.get("task", {}).get("name") == task_name:
+                name = task.get("task", {}).get("name")
+                if name == task_name or (name or "").endswith(" : " + task_name):
                     found.extend(task.get("hosts", {}).values())
         return found
 

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.stateful.nfs.plugins.module_utils.common.processes import parse_cmdline
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.ganesha import (
     check_mode_result,
     command,
@@ -16,8 +17,6 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs.ganesha import (
     connect_address,
     describe_instance,
     is_our_daemon,
-    parse_cmdline,
-    parse_pid,
     plan,
     reload_is_logged,
 )
@@ -27,11 +26,6 @@ CMDLINE = (b"/usr/bin/ganesha.nfsd\x00-f\x00/srv/molecule-nfs/ganesha/etc/ganesh
            b"/srv/molecule-nfs/ganesha/log/ganesha.log\x00-p\x00/srv/molecule-nfs/ganesha/run/ganesha.pid\x00"
            b"-N\x00NIV_EVENT\x00")
 CONF = "/srv/molecule-nfs/ganesha/etc/ganesha.conf"
-
-
-@pytest.mark.parametrize("text,pid", [("4242\n", 4242), ("", None), ("abc", None), ("0", None), ("-1", None)])
-def test_parse_pid(text, pid):
-    assert parse_pid(text) == pid
 
 
 def test_our_daemon_is_recognised_by_binary_and_config():
