@@ -20,6 +20,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
 MAX_PODS_ANNOTATION = "lab.stateful.nfs/max-pods"
+INTERNAL_IP_ANNOTATION = "lab.stateful.nfs/internal-ip"
 
 
 def _network(text, where):
@@ -84,8 +85,8 @@ def lab_node_problems(nodes, pod_cidr, max_pods):
 
 def lab_nodes_to_replace(existing, nodes, max_pods):
     """The names of ``existing`` Node objects (as the API returns them) that ``lab_nodes`` describes
-    with another pod CIDR or capacity. A Node's pod CIDR cannot change, and KWOK sets the capacity
-    only when it brings a node up, so such a node is recreated."""
+    with another pod CIDR, capacity or internal IP. A Node's pod CIDR cannot change, and KWOK sets
+    the capacity and addresses only when it brings a node up, so such a node is recreated."""
     wanted = dict((node["name"], node) for node in nodes)
     replace = []
     for item in existing or []:
@@ -95,7 +96,8 @@ def lab_nodes_to_replace(existing, nodes, max_pods):
         spec = item.get("spec") or {}
         annotations = (item.get("metadata") or {}).get("annotations") or {}
         cidrs = spec.get("podCIDRs") or ([spec["podCIDR"]] if spec.get("podCIDR") else [])
-        if cidrs != [wanted[name]["pod_cidr"]] or annotations.get(MAX_PODS_ANNOTATION) != str(max_pods):
+        if (cidrs != [wanted[name]["pod_cidr"]] or annotations.get(MAX_PODS_ANNOTATION) != str(max_pods)
+                or annotations.get(INTERNAL_IP_ANNOTATION) != wanted[name].get("internal_ip")):
             replace.append(name)
     return replace
 

@@ -9,12 +9,15 @@ __metaclass__ = type
 
 from pathlib import Path
 
+import ipaddress
+
 import pytest
 import yaml
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.stateful.nfs.plugins.filter.lab_nodes import (
+    INTERNAL_IP_ANNOTATION,
     MAX_PODS_ANNOTATION,
     lab_node_problems,
     lab_nodes_to_replace,
@@ -22,13 +25,16 @@ from ansible_collections.stateful.nfs.plugins.filter.lab_nodes import (
 )
 
 ROLE = Path(__file__).resolve().parents[4] / "roles" / "lab"
-NODES = [dict(name="node1", internal_ip="10.89.0.11", pod_cidr="10.244.0.0/19"),
-         dict(name="node2", internal_ip="10.89.0.12", pod_cidr="10.244.32.0/19")]
+NODES = [dict(name="node1", internal_ip="127.0.0.11", pod_cidr="10.244.0.0/19"),
+         dict(name="node2", internal_ip="127.0.0.12", pod_cidr="10.244.32.0/19")]
 
 
 def test_the_role_defaults_have_no_problem():
     defaults = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
-    assert lab_node_problems(defaults["lab_nodes"], defaults["lab_pod_cidr"], defaults["lab_node_max_pods"]) == []
+    dns_node = dict(defaults["lab_dns_node"], internal_ip=defaults["lab_bind_address"])
+    assert lab_node_problems(defaults["lab_nodes"] + [dns_node], defaults["lab_pod_cidr"], defaults["lab_node_max_pods"]) == []
+    # The API server connects to a node's InternalIP (its kubelet): loopback only.
+    assert all(ipaddress.ip_address(n["internal_ip"]).is_loopback for n in defaults["lab_nodes"] + [dns_node])
     # The defaults admit the 5,000 pods the lab is tested with.
     assert len(defaults["lab_nodes"]) * defaults["lab_node_max_pods"] >= 5000
 
@@ -74,15 +80,17 @@ def test_a_string_is_not_a_node_list():
 @pytest.mark.parametrize("cidr,count", [("10.0.0.0/24", 254), ("10.0.0.0/19", 8190), ("10.0.0.0/31", 2),
                                         ("10.0.0.0/32", 1), ("fd00::/120", 256)])
 def test_usable_addresses(cidr, count):
-    import ipaddress
     assert usable_addresses(ipaddress.ip_network(cidr)) == count
 
 
-def node(name, cidr, max_pods="4096", plural=True):
+def node(name, cidr, max_pods="4096", plural=True, internal_ip=None):
     spec = {"podCIDR": cidr}
     if plural:
         spec["podCIDRs"] = [cidr]
-    return {"metadata": {"name": name, "annotations": {MAX_PODS_ANNOTATION: max_pods}}, "spec": spec}
+    if internal_ip is None:
+        internal_ip = dict((n["name"], n["internal_ip"]) for n in NODES).get(name)
+    return {"metadata": {"name": name, "annotations": {MAX_PODS_ANNOTATION: max_pods, INTERNAL_IP_ANNOTATION: internal_ip}},
+            "spec": spec}
 
 
 def test_nodes_with_another_cidr_or_capacity_are_replaced():
@@ -93,3 +101,5 @@ def test_nodes_with_another_cidr_or_capacity_are_replaced():
     assert lab_nodes_to_replace([node("node2", "10.244.32.0/19", plural=False)], NODES, 4096) == []
     assert lab_nodes_to_replace([{"metadata": {"name": "node1"}, "spec": {}}], NODES, 4096) == ["node1"]
     assert lab_nodes_to_replace(None, NODES, 4096) == []
+    # A node from before the kubelet endpoint: its InternalIP was 10.89.0.11, which the API server would connect to.
+    assert lab_nodes_to_replace([node("node1", "10.244.0.0/19", internal_ip="10.89.0.11")], NODES, 4096) == ["node1"]
