@@ -144,21 +144,26 @@ class FakeApiServer:
         sending = threading.Lock()
 
         def to_client():
-            while True:
-                data = ours.recv(65536)
-                if not data:
-                    return
-                with sending:
-                    write_frame(conn, b"\x00" + data)
+            try:
+                while True:
+                    data = ours.recv(65536)
+                    if not data:
+                        return
+                    with sending:
+                        write_frame(conn, b"\x00" + data)
+            except OSError:  # the client went away, or the stream was closed below
+                return
 
         threading.Thread(target=to_client, daemon=True).start()
-        while True:
-            opcode, payload = read_frame(conn)
-            if opcode == 0x8:
-                ours.close()
-                return
-            if opcode == 0x2 and payload[:1] == b"\x00":
-                ours.sendall(payload[1:])
+        try:
+            while True:
+                opcode, payload = read_frame(conn)
+                if opcode == 0x8:
+                    return
+                if opcode == 0x2 and payload[:1] == b"\x00":
+                    ours.sendall(payload[1:])
+        finally:
+            ours.shutdown(socket.SHUT_RDWR)
 
 
 class RawDynamic:

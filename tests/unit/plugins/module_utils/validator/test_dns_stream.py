@@ -56,10 +56,9 @@ def test_pipelined_questions_do_not_wait_for_each_answer():
     # the responder answers only once it holds all 22 questions: a probe that waited for each
     # answer before the next question would time out instead
     streams = Streams(TABLE, lambda n: {"batch": len(QUESTIONS)})
-    started = time.monotonic()
-    answers = StreamDnsProbe(streams, 0.5).resolve(QUESTIONS)
+    answers = StreamDnsProbe(streams, 2.0).resolve(QUESTIONS)
     assert_all_answered(answers)
-    assert time.monotonic() - started < 0.5
+    assert len(streams.asked) == len(QUESTIONS)  # each asked once: none waited for its timeout
 
 
 def test_replies_out_of_order_are_matched_by_id_and_question():
@@ -107,7 +106,7 @@ def test_a_silent_name_times_out_after_one_retry_and_does_not_hold_up_the_others
     assert answers[("web-5." + SVC, "A")] == {"rcode": "TIMEOUT", "values": [], "error": "no reply within 0.3 s"}
     assert streams.asked.count(("web-5." + SVC, "A")) == 2
     assert answers[("web-6." + SVC, "A")]["values"] == ["10.1.0.16"]
-    assert 0.6 <= elapsed < 1.5
+    assert 0.6 <= elapsed < 3.0  # two timeouts of 0.3 s, not one per question
 
 
 def test_unknown_names_are_nxdomain():
