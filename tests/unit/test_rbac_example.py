@@ -120,7 +120,9 @@ def dns_path_requests():
 def granted():
     """What the manifest grants the validator's ServiceAccount: (namespace or None, group, resource, verb)."""
     with open(MANIFEST) as stream:
-        docs = [doc for doc in yaml.safe_load_all(stream) if doc]
+        manifest = yaml.safe_load(stream)
+    assert (manifest["apiVersion"], manifest["kind"]) == ("v1", "List")  # one document: kubectl apply -f takes it
+    docs = manifest["items"]
     roles = dict(((d["kind"], d["metadata"].get("namespace"), d["metadata"]["name"]), d)
                  for d in docs if d["kind"] in ("Role", "ClusterRole"))
     grants = set()
