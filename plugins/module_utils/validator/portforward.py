@@ -87,6 +87,11 @@ class ForwardedPort:
 
     def close(self):
         self.forward.close()
+        if self.broken():  # nothing will close the websocket for us
+            try:
+                self.forward.websocket.shutdown()
+            except Exception:  # pylint: disable=broad-except
+                pass
 
 
 class ClusterDns:
