@@ -121,7 +121,7 @@ def _answer(answer):
 
 
 def dns_lines(dns):
-    """The A (or AAAA) and PTR question and answer of every pod."""
+    """The A (or AAAA) and PTR question and answer of every pod, and its short name in the search-path form."""
     if not dns:
         return ["  (no pod addresses)"]
     width = max(len(str(item.get("pod") or "")) for item in dns)
@@ -134,6 +134,11 @@ def dns_lines(dns):
                                                 forward.get("query") or item.get("fqdn") or "?", _answer(forward)))
         lines.append("  %-*s  %-4s %s -> %s" % (width, "", "PTR", reverse.get("query") or item.get("ip") or "?",
                                                 _answer(reverse)))
+        search = item.get("search")
+        if search:
+            lines.append("  %-*s  %-4s %s (search path %s) -> %s" % (
+                width, "", search.get("type") or kind, search.get("name") or "?", search.get("search_domain") or "?",
+                _answer(search)))
         if not item.get("published", True):
             lines.append("  %-*s  (not published: the pod is not Ready)" % (width, ""))
     return lines

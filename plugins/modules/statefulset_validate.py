@@ -31,10 +31,13 @@ description:
     Bound (to the pinned PersistentVolume when O(expected_volumes) says so) with a capacity of at least the
     request and the access modes of the template; a Pending claim is reported with the binder's reason.
   - B(dns) - for every pod, C(A)/C(AAAA) of C(<pod>.<service>.<namespace>.svc.<cluster_domain>) is the pod
-    IP, the C(PTR) of the pod IP is that name and nothing else, C(SRV) records of named Service ports list
-    the pods; NotReady gaps are reported (aware of C(publishNotReadyAddresses)); the Service is headless
-    and selects the pods. Queries go concurrently (pipelined on one UDP socket), with
-    timeouts and one retry, to O(dns_server):O(dns_port).
+    IP (that name is also the search-path form of the short name C(<pod>.<service>) a pod of the namespace
+    asks, and each pod's record says so), the C(PTR) of the pod IP is that name and nothing else, C(SRV)
+    records of named Service ports list the pods; NotReady gaps are reported (aware of
+    C(publishNotReadyAddresses)); the Service is headless and selects the pods. Queries go concurrently, with
+    timeouts and one retry, either through the API server (O(dns_transport=api), the default when
+    O(dns_server) is not set) as DNS over TCP pipelined on one port-forward to a Running and Ready cluster DNS
+    pod, or (O(dns_transport=direct)) pipelined on one UDP socket to O(dns_server):O(dns_port).
   - B(mode=audit) judges an existing StatefulSet from pod creation timestamps, Ready transition times,
     controller events and revision labels. An order that whole seconds show inverted is a violation; only
     orderings within the same second are C(undecided). What the evidence cannot show (events expire after an
@@ -138,6 +141,12 @@ notes:
     controller until it replaces them (for example C(kubectl rollout restart)).
   - Deletions made by someone other than the StatefulSet controller (for example C(kubectl delete pod)) are
     not judged by the order rules; the controller's SuccessfulDelete events tell them apart.
+  - The permissions it needs are listed in C(docs/statefulset_validate.md) of the collection, with a Role and
+    ClusterRole manifest in C(docs/rbac/statefulset-validate.yml). O(dns_transport=api) adds C(list) on pods and
+    C(get) and C(create) on C(pods/portforward) in O(dns_pod_namespace).
+  - O(dns_transport=api) cannot be combined with kubernetes.core's O(impersonate_user) or O(impersonate_groups).
+    The kubernetes client's websocket, which carries the port-forward, sends only the credentials, so the module
+    fails rather than port-forward as the authenticated user.
 seealso:
   - module: kubernetes.core.k8s_info
   - module: kubernetes.core.k8s
@@ -159,6 +168,20 @@ EXAMPLES = r"""
     dns_port: 10053
     junit_path: "{{ playbook_dir }}/reports/myapp.junit.xml"
     svg_path: "{{ playbook_dir }}/reports/myapp.svg"
+
+- name: From a pipeline runner outside the cluster - ask the cluster DNS through the API server
+  stateful.nfs.statefulset_validate:
+    name: web
+    namespace: shop
+    checks: [dns]
+    # dns_server unset: a port-forward to a Running and Ready pod of kube-system labelled k8s-app=kube-dns
+    dns_pod_namespace: kube-system
+    dns_pod_label_selectors: [k8s-app=kube-dns]
+  register: dns_verdict
+
+- name: Which pod answered
+  ansible.builtin.debug:
+    msg: "{{ dns_verdict.checks.dns.server }}"
 
 - name: Wait for a rollout (partition and minReadySeconds aware), nothing else
   stateful.nfs.statefulset_validate:
@@ -206,6 +229,11 @@ checks:
       whole second as a lower pod's Ready transition - only in audit mode), C(adopted) (the pods the controller
       did not create, each also a violation), C(unchecked) (sentences naming what the evidence could not show),
       C(basis) (what each part of the verdict rests on) and C(notes).
+    - The dns check adds C(transport) (V(api) or V(direct)), C(server) (where the answers came from, as its
+      messages say it, for example C(kube-system/coredns-7db6d8ff4d-x2m4q:53 (port-forward through the API
+      server)) or C(127.0.0.1:10053)), C(dns_pod) (with V(api) the C(namespace), C(name) and C(port) of the DNS
+      pod asked, the C(label_selector) that found it and how many port-forward C(streams) were opened; null with
+      V(direct)), C(queries), C(srv) and C(service).
     - The order status is V(passed) when there is no violation and the rollout is not halted. Its summary says
       V(pods were created, deleted and updated in order) only when nothing was undecided or unchecked; otherwise
       it says V(no order violation in the audit evidence) followed by what was undecided and what was not
@@ -251,7 +279,11 @@ storage:
     - {ordinal: 0, pod: myapp-0, template: myappdata, claim: myappdata-myapp-0, phase: Bound, volume: pv001,
        expected_volume: pv001, capacity: 1Gi, request: 1Gi, access_modes: [ReadWriteOnce], storage_class: "", reason: null}
 dns:
-  description: Per pod, its name, IP, whether DNS should publish it, and the A/AAAA and PTR answers (rcode and values).
+  description:
+    - Per pod, its name, IP, whether DNS should publish it, and the A/AAAA and PTR answers (rcode and values).
+    - C(search) is the short name C(<pod>.<service>) in its search-path form, the name a pod of the same
+      namespace asks (the first domain of its search list appended); it is the A/AAAA question, so it has the
+      same answer.
   returned: always
   type: list
   elements: dict
@@ -262,6 +294,8 @@ dns:
       published: true
       a: {query: myapp-0.statefulset-headless.default.svc.cluster.local, type: A, rcode: NOERROR, values: [10.244.1.5]}
       ptr: {query: 5.1.244.10.in-addr.arpa, type: PTR, rcode: NOERROR, values: [myapp-0.statefulset-headless.default.svc.cluster.local]}
+      search: {name: myapp-0.statefulset-headless, form: search path, search_domain: default.svc.cluster.local,
+               query: myapp-0.statefulset-headless.default.svc.cluster.local, type: A, rcode: NOERROR, values: [10.244.1.5]}
 completion:
   description:
     - The rollout verdict, C(complete) and C(reason), with every C(pending) condition, the C(outdated) pods

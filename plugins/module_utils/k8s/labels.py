@@ -16,7 +16,9 @@ Two kinds of selector exist in the API, with different rules, and each has one f
 
 ``selector_terms`` writes a LabelSelector in the list API's string syntax, one term per requirement
 (``app=web``, ``tier in (a,b)``, ``!legacy``): the list kubernetes.core's ``label_selectors``
-option takes; ``selector_string`` joins them as ``?labelSelector=`` wants them.
+option takes; ``selector_string`` joins them as ``?labelSelector=`` wants them. ``parse_selector_terms``
+reads such a list given by a user (an element may hold several terms separated by commas, as
+``kubectl -l`` takes them) and refuses what the API server's ``labels.Parse`` would refuse.
 
 ``validate_label_key`` and ``validate_label_value`` are the API server's syntax of a label (and
 annotation) key, ``IsQualifiedName``, and of a label value, ``IsValidLabelValue``; a refusal is an
@@ -33,6 +35,11 @@ from ansible_collections.stateful.nfs.plugins.module_utils.common.errors import 
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import InvalidName, validate_dns1123_subdomain
 
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+# one term of the list API's selector syntax: ``key``, ``!key``, ``key=v``, ``key==v``, ``key!=v``,
+# ``key>N``, ``key<N``, ``key in (a,b)``, ``key notin (a,b)``
+_TERM_RE = re.compile(r"^(?P<not>!)?(?P<key>[^\s=!<>(),]+)(?:"
+                      r"\s*(?P<op>==|=|!=|<|>)\s*(?P<value>[^\s=!<>(),]*)"
+                      r"|\s+(?P<set>in|notin)\s*\((?P<values>[^()]*)\))?$")
 LABEL_NAME_MAX = 63
 _LABEL_NAME_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
 
@@ -121,6 +128,56 @@ def selector_terms(selector):
             terms.append("!%s" % key)
         else:
             raise ValueError("selector: unsupported matchExpressions operator %r" % (operator,))
+    return terms
+
+
+def _split_terms(text):
+    """``a=b,c in (x,y)`` -> ``["a=b", "c in (x,y)"]``: commas inside parentheses stay."""
+    terms, depth, current = [], 0, []
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            terms.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    terms.append("".join(current))
+    return [term.strip() for term in terms]
+
+
+def parse_selector_terms(items, field):
+    """A user's list of label selector terms, checked and normalised (``key=value``, ``key in (a,b)``...).
+
+    Each element may hold several terms separated by commas. Raises ``InvalidLabel`` naming ``field``
+    and the term for an empty term, a bad key or value, or an operator the API does not know.
+    """
+    terms = []
+    for index, item in enumerate(items or []):
+        where = "%s[%d]" % (field, index)
+        if not isinstance(item, str):
+            raise InvalidLabel("%s: must be a label selector string such as k8s-app=kube-dns, got %r" % (where, item))
+        for term in _split_terms(item):
+            match = _TERM_RE.match(term)
+            if not term or not match or (match.group("not") and (match.group("op") or match.group("set"))):
+                raise InvalidLabel("%s: %r is not a label selector term; use key=value, key!=value, key, !key, "
+                                   "key in (a,b) or key notin (a,b)" % (where, term))
+            key = validate_label_key(match.group("key"), where)
+            if match.group("op") in ("<", ">"):
+                if not re.match(r"^-?[0-9]+$", match.group("value")):
+                    raise InvalidLabel("%s: %r: %s needs an integer value" % (where, term, match.group("op")))
+                terms.append("%s%s%s" % (key, match.group("op"), match.group("value")))
+            elif match.group("op"):
+                value = validate_label_value(match.group("value"), where)
+                terms.append("%s%s%s" % (key, "!=" if match.group("op") == "!=" else "=", value))
+            elif match.group("set"):
+                values = [v.strip() for v in match.group("values").split(",")]
+                if not any(values):
+                    raise InvalidLabel("%s: %r: %s needs at least one value" % (where, term, match.group("set")))
+                for value in values:
+                    validate_label_value(value, where)
+                terms.append("%s %s (%s)" % (key, match.group("set"), ",".join(values)))
+            else:
+                terms.append(("!" if match.group("not") else "") + key)
     return terms
 
 

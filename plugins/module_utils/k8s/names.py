@@ -130,6 +130,15 @@ def pod_fqdn(pod, service, namespace, cluster_domain="cluster.local"):
     return "%s.%s.%s.svc.%s" % (pod, service, namespace, cluster_domain)
 
 
+def search_path(namespace, cluster_domain="cluster.local"):
+    """The search list the kubelet writes into a pod's resolv.conf (dnsPolicy ClusterFirst):
+    ``<namespace>.svc.<cluster_domain> svc.<cluster_domain> <cluster_domain>``. With ``ndots:5`` a
+    short name such as ``<pod>.<service>`` is tried with the first one first."""
+    validate_dns1123_label(namespace, "namespace")
+    validate_dns1123_subdomain(cluster_domain, "cluster_domain")
+    return ["%s.svc.%s" % (namespace, cluster_domain), "svc.%s" % cluster_domain, cluster_domain]
+
+
 def reverse_pointer(address, field="address"):
     """The PTR owner name of an IPv4/IPv6 address, e.g. ``24.3.244.10.in-addr.arpa``."""
     if not isinstance(address, str):

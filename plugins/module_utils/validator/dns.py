@@ -15,6 +15,12 @@ timeouts) and ``evaluate_dns`` compares. For every pod with an address:
 * ``SRV _<port>._<proto>.<svc>.<ns>.svc.<domain>`` for every named Service port lists
   every published pod with the resolved target port, and nothing else.
 
+Each pod's record also gives its short name ``<pod>.<svc>`` in the search-path form: what a pod
+in the same namespace asks for it (the first domain of its resolv.conf search list,
+``<ns>.svc.<domain>``, appended). That is the same question as the ``A``/``AAAA`` one, so it costs
+nothing and a wrong answer is that check's violation; the record says so for the reader who
+follows the tutorial's ``nslookup <pod>.<svc>``.
+
 The Service itself must exist, be headless (``clusterIP: None``) and select the pod
 template's labels; each pod's ``subdomain`` must name it.
 """
@@ -27,7 +33,7 @@ import ipaddress
 
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import service_selects
-from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import pod_fqdn, reverse_pointer
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import pod_fqdn, reverse_pointer, search_path
 
 CHECK = "dns"
 
@@ -85,6 +91,7 @@ def dns_plan(sts, service, pods, cluster_domain="cluster.local"):
                              % (svc_name, selector or "{} (none)", template_labels, name)))
 
     svc_fqdn = "%s.%s.svc.%s" % (svc_name, namespace, normalize_name(cluster_domain))
+    search_domain = search_path(namespace, normalize_name(cluster_domain))[0]
     own = obj.owned_pods(sts, pods)
     published = []
     for pod in own:
@@ -95,7 +102,7 @@ def dns_plan(sts, service, pods, cluster_domain="cluster.local"):
         row = {"pod": pod_name, "ordinal": obj.pod_ordinal(pod, name), "fqdn": fqdn, "ip": ip, "ready": ready,
                "published": bool(ip) and (ready or publish) and not obj.is_terminating(pod),
                "terminating": obj.is_terminating(pod), "subdomain": obj.spec(pod).get("subdomain"),
-               "hostname": obj.spec(pod).get("hostname"), "a": None, "ptr": None}
+               "hostname": obj.spec(pod).get("hostname"), "a": None, "ptr": None, "search": None}
         rows.append(row)
         if row["terminating"]:
             continue
@@ -107,6 +114,10 @@ def dns_plan(sts, service, pods, cluster_domain="cluster.local"):
         rdtype = "AAAA" if ipaddress.ip_address(ip).version == 6 else "A"
         row["a"] = {"query": fqdn, "type": rdtype}
         queries.append((fqdn, rdtype))
+        short = "%s.%s" % (pod_name, svc_name)
+        row["search"] = {"name": short, "form": "search path", "search_domain": search_domain,
+                         "query": "%s.%s" % (short, search_domain), "type": rdtype}
+        queries.append((row["search"]["query"], rdtype))
         if row["published"]:
             row["ptr"] = {"query": reverse_pointer(ip), "type": "PTR"}
             queries.append((reverse_pointer(ip), "PTR"))
@@ -126,8 +137,8 @@ def dns_plan(sts, service, pods, cluster_domain="cluster.local"):
                 expect[row["fqdn"]] = int(number)
         srv.append({"query": qname, "port": port["name"], "expected": expect, "answer": None})
         queries.append((qname, "SRV"))
-    return {"service": info, "service_fqdn": svc_fqdn, "violations": violations, "pods": rows, "srv": srv,
-            "queries": list(dict.fromkeys(queries))}
+    return {"service": info, "service_fqdn": svc_fqdn, "search_domain": search_domain, "violations": violations,
+            "pods": rows, "srv": srv, "queries": list(dict.fromkeys(queries))}
 
 
 def _describe_answer(answer):
@@ -170,6 +181,9 @@ def evaluate_dns(plan, answers, server=None):
             continue
         a = get(fqdn, row["a"]["type"])
         record["a"] = dict(row["a"], rcode=(a or {}).get("rcode"), values=(a or {}).get("values") or [])
+        search = get(row["search"]["query"], row["search"]["type"])
+        record["search"] = dict(row["search"], rcode=(search or {}).get("rcode"),
+                                values=(search or {}).get("values") or [])
         got = record["a"]["values"]
         if not row["published"]:
             if got:
@@ -216,6 +230,7 @@ def evaluate_dns(plan, answers, server=None):
                                  "StatefulSet%s" % (item["query"], fqdn, got[fqdn], at)))
     published = sum(1 for r in plan["pods"] if r["published"])
     summary = violations[0]["message"] if violations else \
-        "%d pod name(s) resolve forward and back%s; %d SRV name(s) complete" % (published, at, len(srv_rows))
+        "%d pod name(s) resolve forward and back%s (and as <pod>.%s through the search path %s); " \
+        "%d SRV name(s) complete" % (published, at, plan["service"]["name"], plan.get("search_domain"), len(srv_rows))
     return {"status": "failed" if violations else "passed", "summary": summary, "violations": violations,
             "records": records, "srv": srv_rows, "service": plan["service"]}

@@ -2,7 +2,10 @@
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The DNS I/O of ``statefulset_validate``: ``DnsProbe`` asks one resolver many
-questions concurrently, through dnspython. Nothing here decides anything."""
+questions concurrently, through dnspython. Nothing here decides anything.
+
+``query_wire`` and ``answer_values`` are shared with ``dns_stream.StreamDnsProbe`` (the same
+questions over one TCP stream), so that both give the same answers to ``dns.evaluate_dns``."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -30,6 +33,38 @@ except ImportError:
     DNSPYTHON_IMPORT_ERROR = traceback.format_exc()
 
 
+def query_wire(qname, wanted, ident):
+    """The wire form of a recursive query (RFC 1035 4.1): header, one question. Built by hand,
+    as building a dnspython Message costs more than the rest of a question's round trip."""
+    labels = b"".join(struct.pack("!B", len(label)) + label
+                      for label in qname.encode("ascii").split(b".") if label)
+    return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + labels + b"\x00" + struct.pack("!HH", wanted, 1)
+
+
+def answer_values(reply, wanted):
+    """A reply -> ``{"rcode", "values", "error"}``; values are normalised strings: addresses
+    (A/AAAA), names without the final dot (PTR), ``target:port`` (SRV), sorted."""
+    values = []
+    for rrset in reply.answer:
+        if rrset.rdtype != wanted:
+            continue
+        for rdata in rrset:
+            if wanted == dns.rdatatype.SRV:
+                values.append("%s:%d" % (rdata.target.to_text(omit_final_dot=True).lower(), rdata.port))
+            elif wanted == dns.rdatatype.PTR:
+                values.append(rdata.target.to_text(omit_final_dot=True).lower())
+            else:
+                values.append(rdata.to_text())
+    return {"rcode": dns.rcode.to_text(reply.rcode()), "values": sorted(values), "error": None}
+
+
+def matches_question(reply, qname, wanted):
+    """Is ``reply`` a response to the question ``(qname, wanted)`` (qname lower case, no final dot)?"""
+    return bool(reply.flags & dns.flags.QR) and len(reply.question) == 1 \
+        and reply.question[0].rdtype == wanted \
+        and reply.question[0].name.to_text(omit_final_dot=True).lower() == qname
+
+
 class DnsProbe:
     """Asks one DNS server (address, port) many questions at once, with a timeout each.
 
@@ -45,33 +80,19 @@ class DnsProbe:
         self.timeout = timeout
         self.window = window
 
-    @staticmethod
-    def _values(reply, wanted):
-        values = []
-        for rrset in reply.answer:
-            if rrset.rdtype != wanted:
-                continue
-            for rdata in rrset:
-                if wanted == dns.rdatatype.SRV:
-                    values.append("%s:%d" % (rdata.target.to_text(omit_final_dot=True).lower(), rdata.port))
-                elif wanted == dns.rdatatype.PTR:
-                    values.append(rdata.target.to_text(omit_final_dot=True).lower())
-                else:
-                    values.append(rdata.to_text())
-        return {"rcode": dns.rcode.to_text(reply.rcode()), "values": sorted(values), "error": None}
+    _values = staticmethod(answer_values)
+
+    @property
+    def source(self):
+        """Where the answers come from, for the report: ``{"transport": "direct", "server": "<addr>:<port>"}``."""
+        return {"transport": "direct", "server": "%s:%d" % (self.server, self.port)}
 
     def ask(self, qname, rdtype):
         """One question -> ``{"rcode", "values", "error"}``; values are normalised strings:
         addresses (A/AAAA), names without the final dot (PTR), ``target:port`` (SRV)."""
         return self.resolve([(qname, rdtype)])[(qname.rstrip(".").lower(), rdtype)]
 
-    @staticmethod
-    def _query_wire(qname, wanted, ident):
-        """The wire form of a recursive query (RFC 1035 4.1): header, one question. Built by hand,
-        as building a dnspython Message costs more than the rest of a question's round trip."""
-        labels = b"".join(struct.pack("!B", len(label)) + label
-                          for label in qname.encode("ascii").split(b".") if label)
-        return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + labels + b"\x00" + struct.pack("!HH", wanted, 1)
+    _query_wire = staticmethod(query_wire)
 
     def _ask_tcp(self, qname, wanted):
         query = dns.message.make_query(qname, wanted)
@@ -147,9 +168,7 @@ class DnsProbe:
             except dns.exception.DNSException:
                 continue
             entry = flying.get(reply.id)
-            if entry is None or not reply.flags & dns.flags.QR or len(reply.question) != 1 \
-                    or reply.question[0].rdtype != entry[3] \
-                    or reply.question[0].name.to_text(omit_final_dot=True).lower() != entry[0][0]:
+            if entry is None or not matches_question(reply, entry[0][0], entry[3]):
                 continue
             del flying[reply.id]
             key, wanted = entry[0], entry[3]

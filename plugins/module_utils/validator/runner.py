@@ -8,9 +8,10 @@
 ``Validation``, writes the report files and ends the module with ``module_answer``.
 Errors leave it as ``CoreException``, for the module's one handler.
 
-``Validation`` drives one run through a ``StatefulSetClient`` and a ``DnsProbe`` (the
-only I/O), with the clocks injected so that tests can drive it; the decisions are the
-pure functions of the check files and of ``verdict``.
+``Validation`` drives one run through a ``StatefulSetClient`` and a DNS probe (the only
+I/O: ``DnsProbe`` asks a resolver this host reaches, ``ApiDnsProbe`` the cluster DNS through
+the API server; ``make_probe`` picks one), with the clocks injected so that tests can drive
+it; the decisions are the pure functions of the check files and of ``verdict``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,18 +27,29 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
-from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import selector_string
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import parse_selector_terms, selector_string
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.client import ApiException, StatefulSetClient
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.completion import rollout_status
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns import dns_plan
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_pod import DnsPathError
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe import (
     DNSPYTHON_IMPORT_ERROR,
     HAS_DNSPYTHON,
     DnsProbe,
 )
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.junit import junit_xml
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import check_params, selected_checks
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import (
+    check_params,
+    dns_transport,
+    selected_checks,
+)
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.order_watch import controller_deletes_since
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.portforward import (
+    HAS_PORTFORWARD,
+    PORTFORWARD_IMPORT_ERROR,
+    ApiDnsProbe,
+    ClusterDns,
+)
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.storage import normalize_expected_volumes
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.svg import svg_timeline
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict import evaluate, module_answer
@@ -45,9 +57,24 @@ from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict imp
 
 def missing_libraries(params):
     """The Python libraries the selected checks need and this host lacks: ``[(name, traceback)]``."""
+    missing = []
     if "dns" in params["checks"] and not HAS_DNSPYTHON:
-        return [("dnspython", DNSPYTHON_IMPORT_ERROR)]
-    return []
+        missing.append(("dnspython", DNSPYTHON_IMPORT_ERROR))
+    if "dns" in params["checks"] and dns_transport(params) == "api" and not HAS_PORTFORWARD:
+        missing.append(("kubernetes (kubernetes.stream and websocket-client, for dns_transport=api)",
+                        PORTFORWARD_IMPORT_ERROR))
+    return missing
+
+
+def make_probe(params, lister, dynamic_client):
+    """The DNS probe of ``dns_transport``: ``DnsProbe`` to ``dns_server``, or ``ApiDnsProbe`` to a
+    cluster DNS pod through the API server (``lister`` lists its pods; the port-forward goes through
+    the API client of kubernetes.core's ``dynamic_client``)."""
+    if dns_transport(params) == "direct":
+        return DnsProbe(params["dns_server"], params["dns_port"], params["dns_timeout"])
+    terms = parse_selector_terms(params["dns_pod_label_selectors"], "dns_pod_label_selectors")
+    return ApiDnsProbe(ClusterDns(lister, dynamic_client), params["dns_pod_namespace"], terms, params["dns_pod_port"],
+                       params["dns_timeout"])
 
 
 def run_module(module):
@@ -58,12 +85,14 @@ def run_module(module):
     try:
         check_params(params)
         client = get_api_client(module)
-        validation = Validation(params, StatefulSetClient(client.client),
-                                DnsProbe(params["dns_server"], params["dns_port"], params["dns_timeout"]),
+        lister = StatefulSetClient(client.client)
+        validation = Validation(params, lister, make_probe(params, lister, client.client),
                                 check_mode=module.check_mode)
         result = validation.run()
     except ValueError as exc:
         raise CoreException(to_native(exc)) from exc
+    except DnsPathError as exc:
+        raise CoreException("dns check: %s" % to_native(exc)) from exc
     except ApiException as exc:
         raise CoreException("Kubernetes API error: %s %s" % (exc.status, exc.reason)) from exc
     files = validation.reports(result) if result is not None else {}
@@ -192,11 +221,12 @@ class Validation:
             normalize_expected_volumes(p["expected_volumes"], [t[0] for t in obj.claim_templates(shot["statefulset"])])
         if watch is not None and "order" in selected:
             watch["controller_deletes"] = controller_deletes_since(shot["events"], p["name"], watch["started"])
-        answers = plan = None
+        answers = plan = source = None
         if "dns" in selected:
             plan = dns_plan(shot["statefulset"], shot["service"], shot["pods"], p["cluster_domain"])
             answers = self.probe.resolve(plan["queries"])
-        result = evaluate(p, shot, answers, watch, waited, plan)
+            source = getattr(self.probe, "source", None)
+        result = evaluate(p, shot, answers, watch, waited, plan, source)
         if watch is not None:
             result["watch"] = {"started": obj.format_time(watch["started"]), "ended": obj.format_time(watch["ended"]),
                                "records": len(watch["records"]), "stopped": "complete" if waited["complete"]

@@ -34,12 +34,27 @@ def _timeline_public(rows):
     return out
 
 
-def evaluate(params, shot, answers=None, watch=None, waited=None, plan=None):
+def dns_source(params, source=None):
+    """Where the DNS answers came from, as the report gives it: ``transport``, ``server`` (the
+    words the messages use after "at") and ``dns_pod`` (null on the direct path). ``source`` is
+    the probe's own account; without one it follows from the options."""
+    source = dict(source or {})
+    if not source:
+        if params.get("dns_server") is not None:
+            source = {"transport": "direct", "server": "%s:%d" % (params["dns_server"], params["dns_port"])}
+        else:
+            source = {"transport": "api", "server": "the cluster DNS (port-forward through the API server)"}
+    source.setdefault("dns_pod", None)
+    return source
+
+
+def evaluate(params, shot, answers=None, watch=None, waited=None, plan=None, source=None):
     """The module result (without file paths) from a snapshot and what was observed.
 
     ``shot``: a ``StatefulSetClient.snapshot``; ``answers``: DNS answers for the plan's
-    queries; ``watch``: ``{"records", "controller_deletes", "started", "ended"}`` in watch
-    mode; ``waited``: ``{"elapsed", "timed_out"}`` when the run waited for the rollout.
+    queries, and ``source`` where they came from (the probe's ``source``); ``watch``:
+    ``{"records", "controller_deletes", "started", "ended"}`` in watch mode; ``waited``:
+    ``{"elapsed", "timed_out"}`` when the run waited for the rollout.
     """
     sts = shot["statefulset"]
     name, namespace = params["name"], params["namespace"]
@@ -89,11 +104,11 @@ def evaluate(params, shot, answers=None, watch=None, waited=None, plan=None):
     if "dns" in selected:
         if plan is None:
             plan = dns_plan(sts, shot["service"], pods, params["cluster_domain"])
-        server = "%s:%d" % (params["dns_server"], params["dns_port"])
-        dns = evaluate_dns(plan, answers or {}, server)
+        where = dns_source(params, source)
+        dns = evaluate_dns(plan, answers or {}, where["server"])
         result["dns"] = dns.pop("records")
         violations.extend(dns.pop("violations"))
-        checks["dns"] = dict(dns, selected=True, server=server, queries=len(plan["queries"]))
+        checks["dns"] = dict(dns, selected=True, queries=len(plan["queries"]), **where)
 
     result["pods"] = _timeline_public(sorted(timeline, key=lambda r: (r["ordinal"], r["created"] or 0)))
     result["valid"] = not violations

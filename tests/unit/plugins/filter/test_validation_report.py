@@ -98,6 +98,21 @@ def test_the_tutorial_report_line_by_line():
     ]
 
 
+def test_the_short_name_in_the_search_path_form_follows_each_pod():
+    result = copy.deepcopy(TUTORIAL)
+    for item in result["dns"]:
+        item["search"] = {"name": "%s.statefulset-headless" % item["pod"], "form": "search path",
+                          "search_domain": "default.svc.cluster.local", "query": item["fqdn"], "type": "A",
+                          "rcode": "NOERROR", "values": [item["ip"]]}
+    result["dns"][1]["search"].update(rcode="NXDOMAIN", values=[])
+    result["checks"]["dns"]["server"] = "kube-system/coredns-a:53 (port-forward through the API server)"
+    lines = validation_report(result)
+    dns = lines[lines.index("DNS (asked kube-system/coredns-a:53 (port-forward through the API server)):") + 1:
+                lines.index("Verdict: valid")]
+    assert dns[2] == "           A    myapp-0.statefulset-headless (search path default.svc.cluster.local) -> 10.244.2.2"
+    assert dns[5] == "           A    myapp-1.statefulset-headless (search path default.svc.cluster.local) -> NXDOMAIN"
+
+
 def test_a_deleted_incarnation_comes_before_its_successor_and_shows_its_deletion():
     result = copy.deepcopy(TUTORIAL)
     result["pods"].append(_pod(1, "2026-11-27T07:00:00Z", "2026-11-27T07:00:01Z", None,

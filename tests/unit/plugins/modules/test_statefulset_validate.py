@@ -31,6 +31,7 @@ def run_module(monkeypatch, run_main):
         monkeypatch.setattr(runner, "get_api_client", lambda module: type("C", (), {"client": None})())
         monkeypatch.setattr(runner, "StatefulSetClient", lambda dynamic: cluster)
         monkeypatch.setattr(runner, "DnsProbe", lambda *a: probe)
+        monkeypatch.setattr(runner, "ApiDnsProbe", lambda *a: probe)
         return run_main(statefulset_validate, args, check_mode=check_mode)
     return _run
 
@@ -38,7 +39,7 @@ def run_module(monkeypatch, run_main):
 def test_module_writes_reports_and_never_changes(run_module, tmp_path):
     shot = load()
     junit, svg = tmp_path / "out" / "r.xml", tmp_path / "r.svg"
-    out = run_module({"name": "myapp", "dns_port": 10053, "junit_path": str(junit), "svg_path": str(svg),
+    out = run_module({"name": "myapp", "dns_server": "127.0.0.1", "dns_port": 10053, "junit_path": str(junit), "svg_path": str(svg),
                       "expected_volumes": {"0": "pv001", "1": "pv002", "2": "pv003"}}, FakeCluster(shot), FakeProbe(shot))
     assert not out.failed, out.result.get("msg")
     assert out.result["changed"] is False and out.result["valid"] is True

@@ -17,6 +17,7 @@ import pytest
 
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.labels import (
     InvalidLabel,
+    parse_selector_terms,
     selector_matches,
     selector_string,
     selector_terms,
@@ -135,3 +136,37 @@ def test_label_values_refused_naming_the_field(value, needle):
     assert str(err.value).startswith("labels[app]: ")
     assert needle in str(err.value)
     assert isinstance(err.value, ValueError)
+
+
+@pytest.mark.parametrize("items, terms", [
+    (["k8s-app=kube-dns"], ["k8s-app=kube-dns"]),
+    (["k8s-app==kube-dns", " tier != test "], ["k8s-app=kube-dns", "tier!=test"]),
+    (["a=b,c in (x, y),!d", "e", "f notin (g)"], ["a=b", "c in (x,y)", "!d", "e", "f notin (g)"]),
+    (["example.com/role=dns", "weight>3", "rank<-1", "empty="], ["example.com/role=dns", "weight>3", "rank<-1",
+                                                                 "empty="]),
+    ([], []),
+])
+def test_selector_terms_as_users_write_them(items, terms):
+    assert parse_selector_terms(items, "dns_pod_label_selectors") == terms
+    # what the list API reads back is what selector_terms writes for the same requirements
+    assert parse_selector_terms(selector_terms({"matchLabels": {"app": "web"}, "matchExpressions": [
+        {"key": "tier", "operator": "In", "values": ["a", "b"]}, {"key": "x", "operator": "DoesNotExist"}]}),
+        "f") == ["app=web", "tier in (a,b)", "!x"]
+
+
+@pytest.mark.parametrize("items, needle", [
+    ([""], "f[0]: '' is not a label selector term"),
+    (["a=b,,c"], "f[0]: '' is not a label selector term"),
+    (["ok", "a=b=c"], "f[1]: 'a=b=c' is not a label selector term"),
+    (["!a=b"], "f[0]: '!a=b' is not a label selector term"),
+    (["a in (x"], "f[0]: 'a in (x' is not a label selector term"),
+    (["a in ()"], "f[0]: 'a in ()': in needs at least one value"),
+    (["a>x"], "f[0]: 'a>x': > needs an integer value"),
+    (["a=-x"], "f[0]: label value '-x'"),
+    (["-a=x"], "f[0]: label key '-a'"),
+    ([3], "f[0]: must be a label selector string such as k8s-app=kube-dns, got 3"),
+])
+def test_selector_terms_the_api_would_refuse_are_refused_naming_the_field(items, needle):
+    with pytest.raises(InvalidLabel) as err:
+        parse_selector_terms(items, "f")
+    assert needle in str(err.value)

@@ -18,6 +18,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import (
     pod_name,
     pvc_name,
     reverse_pointer,
+    search_path,
     validate_dns1123_label,
     validate_dns1123_subdomain,
 )
@@ -294,3 +295,10 @@ def test_reverse_pointer_rejects_a_zone_index():
 def test_reverse_pointer_rejects_non_strings(address):
     with pytest.raises(InvalidName, match=r"^address: must be a string, got "):
         reverse_pointer(address)
+
+
+def test_search_path_is_the_kubelet_one():
+    assert search_path("default", "cluster.local") == ["default.svc.cluster.local", "svc.cluster.local",
+                                                       "cluster.local"]
+    with pytest.raises(InvalidName, match="^namespace"):
+        search_path("Default", "cluster.local")

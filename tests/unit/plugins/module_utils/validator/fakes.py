@@ -28,11 +28,16 @@ def load():
 class FakeCluster:
     """What StatefulSetClient offers, from a fixture; ``batches`` scripts the watch."""
 
-    def __init__(self, shot, batches=(), before=None):
+    def __init__(self, shot, batches=(), before=None, dns_pods=()):
         self.shot = shot
         self.batches = list(batches)
         self.before = before  # (sts, pods) at the start of a watch; defaults to the shot
+        self.dns_pods = list(dns_pods)  # what a list of the cluster DNS pods finds
         self.calls = []
+
+    def pods(self, namespace, selector):
+        self.calls.append(("pods", namespace, selector))
+        return {"items": copy.deepcopy(self.dns_pods)}
 
     def snapshot(self, namespace, name, checks):
         self.calls.append("snapshot")
@@ -65,13 +70,19 @@ class FakeProbe:
         self.asked.extend(queries)
         return dict((q, self.table.get(q, {"rcode": "NXDOMAIN", "values": []})) for q in queries)
 
+    def records(self):
+        """The table as a DNS server's zone: ``{(name, rdtype): [rdata text]}``."""
+        return dict((key, [v + "." if key[1] == "PTR" else v for v in answer["values"]])
+                    for key, answer in self.table.items())
+
 
 def params(**extra):
     """The module's parameters for the tutorial's StatefulSet (pinned volumes), with ``extra``."""
     base = dict(name="myapp", namespace="default", checks=list(CHECKS), mode="audit",
                 wait=False, wait_timeout=30, watch_timeout=30, expected_volumes={"0": "pv001", "1": "pv002", "2": "pv003"},
-                junit_path=None, svg_path=None, fail_on_violation=True, dns_server="127.0.0.1", dns_port=10053,
-                dns_timeout=1.0, cluster_domain="cluster.local")
+                junit_path=None, svg_path=None, fail_on_violation=True, dns_transport="auto", dns_server="127.0.0.1",
+                dns_port=10053, dns_timeout=1.0, dns_pod_namespace="kube-system",
+                dns_pod_label_selectors=["k8s-app=kube-dns"], dns_pod_port=53, cluster_domain="cluster.local")
     base.update(extra)
     return base
 

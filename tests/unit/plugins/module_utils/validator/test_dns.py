@@ -140,3 +140,21 @@ def test_pod_without_ip_and_wrong_subdomain(shot):
     assert "myapp-0 has hostname 'myapp-0' and subdomain 'elsewhere'; its DNS name needs hostname myapp-0 and " \
         "subdomain statefulset-headless" in messages
     assert "myapp-1 has no IP yet, so myapp-1.%s cannot resolve" % SVC in messages
+
+
+def test_short_names_are_reported_in_their_search_path_form(shot):
+    plan = dns_plan(shot["statefulset"], shot["service"], shot["pods"], "cluster.local")
+    assert plan["pods"][0]["search"] == {"name": "myapp-0.statefulset-headless", "form": "search path",
+                                         "search_domain": "default.svc.cluster.local", "query": "myapp-0." + SVC,
+                                         "type": "A"}
+    assert len(plan["queries"]) == 7  # the same question as the A check: asked once
+    answers = cluster_dns(shot)
+    result = verdict(shot, answers)
+    assert [r["search"]["values"] for r in result["records"]] == [["10.244.3.24"], ["10.244.4.107"], ["10.244.3.25"]]
+    assert result["summary"] == ("3 pod name(s) resolve forward and back at 127.0.0.1:10053 (and as "
+                                 "<pod>.statefulset-headless through the search path default.svc.cluster.local); "
+                                 "0 SRV name(s) complete")
+    answers[("myapp-2." + SVC, "A")] = {"rcode": "NXDOMAIN", "values": []}
+    result = verdict(shot, answers)
+    assert result["records"][2]["search"]["rcode"] == "NXDOMAIN"
+    assert [v["pod"] for v in result["violations"]] == ["myapp-2"]  # one violation, the A check's
