@@ -315,7 +315,7 @@ def bench_pv100(rounds, run_id):
 
 # --------------------------------------------------------------------------- the validator's figures
 
-VALIDATOR_PARTS = ("validate100", "watch", "mass")
+VALIDATOR_PARTS = ("validate100", "watch", "mass", "dnspaths")
 
 
 def _validator_passed(part, x):
@@ -323,6 +323,8 @@ def _validator_passed(part, x):
         return x["ratio_ansible"] <= x["target_ratio"]
     if part == "watch":
         return x["median"]["validator_verdict_after_last_ready_s"] <= x["target_verdict_after_last_ready_s"]
+    if part == "dnspaths":
+        return all(size["passed"] for size in x.values() if isinstance(size, dict) and "ratio" in size)
     return x["module_process_s"]["median"] <= x["target_s"] and x["peak_rss_mb"]["median"] <= x["target_rss_mb"]
 
 
@@ -402,6 +404,10 @@ def markdown(results):
                         lab["anchor_ansible_ping_s"]["median"], lab["down_over_anchor"], lab["target_s"], _verdict(lab)))
         lines.append("| ... then `make lab-up` from the stopped lab | %.2f s | - | - | - | - |"
                      % lab["lab_up_from_stopped_s"]["median"])
+    for key, x in sorted((k, x) for k, x in v.get("dnspaths", {}).items() if isinstance(x, dict) and "ratio" in x):
+        lines.append("| DNS check of %d replicas through the API server (port-forward) vs direct | %.2f s | direct %.2f s "
+                     "| %.2fx | <= %.0fx | %s |" % (x["replicas"], x["api_s"]["median"], x["direct_s"]["median"],
+                                                   x["ratio"], x["target_ratio"], _verdict(x)))
     if s:
         lines += ["", "Where a `site.yml` re-run spends its time (median seconds in tasks). Per play: %s. Slowest of "
                   "the %d tasks: %s." % ("; ".join("%s %.1f" % (p["play"], p["median_s"]) for p in s["plays"]), s["tasks"],

@@ -86,12 +86,11 @@ RUN = time.strftime("%H%M%S")
 
 
 def bench_nodes(count):
-    """KWOK nodes of the benchmark's own, named per run. The lab's two nodes have a /24 pod CIDR
-    each and KWOK hands out their 254 addresses again once used, so after a few hundred test pods
-    two pods can share an IP (the validator reports that as a duplicate PTR). Tainted, so that no
-    other pod of the lab lands on them."""
+    """KWOK nodes of the benchmark's own, named per run, each admitting 250 pods (its /24 holds 254
+    addresses), tainted so that no other pod of the lab lands on them."""
     return [{"apiVersion": "v1", "kind": "Node",
-             "metadata": {"name": "bench-validator-%s-node%d" % (RUN, i), "annotations": {"kwok.x-k8s.io/node": "fake"},
+             "metadata": {"name": "bench-validator-%s-node%d" % (RUN, i),
+                          "annotations": {"kwok.x-k8s.io/node": "fake", "lab.stateful.nfs/max-pods": "250"},
                           "labels": {LABEL: RUN, "kubernetes.io/hostname": "bench-validator-%s-node%d" % (RUN, i),
                                      "type": "kwok"}},
              "spec": {"podCIDR": "10.244.%d.0/24" % (200 + i), "podCIDRs": ["10.244.%d.0/24" % (200 + i)],
@@ -337,6 +336,36 @@ def bench_mass(rounds, replicas=1000):
             "via_ansible_s": round(ansible_elapsed, 3), "target_s": 5.0, "target_rss_mb": 150}
 
 
+def bench_dns_paths(rounds, sizes=(100, 1000)):
+    """The DNS check alone (A, PTR, SRV of every pod) through the API server (a port-forward to the
+    cluster DNS pod) vs the direct path (the lab's CoreDNS on loopback), as module processes,
+    alternating which goes first."""
+    out = {}
+    for replicas in sizes:
+        ns, sts = "bench-validator-dns%d" % replicas, "dns"
+        apply([namespace(ns), headless(ns, sts, sts), statefulset(ns, sts, replicas, policy="Parallel")])
+        rollout(ns, sts, 900)
+        direct_args = validator_args(ns, sts, ["dns"])
+        api_args = dict(direct_args, dns_transport="api")
+        del api_args["dns_server"], api_args["dns_port"]
+        direct, api = [], []
+        for index in range(rounds):
+            order = [(direct_args, direct), (api_args, api)]
+            for args, into in (order if index % 2 == 0 else order[::-1]):
+                elapsed, _peak, result = module_process(args)
+                if result.get("failed") or result["checks"]["dns"]["status"] != "passed":
+                    raise RuntimeError("dns check (%s) did not pass: %s" % (
+                        args.get("dns_transport", "direct"), result.get("msg") or result.get("violations", [])[:3]))
+                into.append(elapsed)
+        out[str(replicas)] = {"replicas": replicas, "queries": result["checks"]["dns"]["queries"],
+                              "direct_s": _stats(direct), "api_s": _stats(api),
+                              "ratio": round(statistics.median(api) / statistics.median(direct), 2),
+                              "target_ratio": 2.0 if replicas <= 100 else 3.0}
+        out[str(replicas)]["passed"] = out[str(replicas)]["ratio"] <= out[str(replicas)]["target_ratio"]
+        drop(ns)
+    return out
+
+
 def _stats(values):
     return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
             "max": round(max(values), 3), "runs": len(values)}
@@ -348,7 +377,8 @@ def drop(ns):
 
 
 def cleanup():
-    for ns in ("bench-validator-100", "bench-validator-watch", "bench-validator-mass"):
+    for ns in ("bench-validator-100", "bench-validator-watch", "bench-validator-mass", "bench-validator-dns100",
+               "bench-validator-dns1000"):
         drop(ns)
     kubectl("delete", "pv", "-l", LABEL, "--ignore-not-found", "--wait=false", check=False)
     kubectl("delete", "node", "-l", LABEL, "--ignore-not-found", "--wait=false", check=False)
@@ -394,12 +424,23 @@ def markdown(results):
                   "", "Findings in the lab during the run: %d violation(s)%s." % (
                       s.get("validator_violations", 0),
                       (" (first: %s)" % s["first_violation"]) if s.get("first_violation") else ""), ""]
+    d = results.get("dnspaths")
+    if d:
+        lines += ["## The DNS check through the API server vs direct (module process, A + PTR + SRV of every pod)", "",
+                  "| replicas | queries | direct s | through the API s | ratio | target |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for key in sorted(d, key=int):
+            x = d[key]
+            lines.append("| %d | %d | %.2f | %.2f | %.2fx | <= %.0fx |" % (
+                x["replicas"], x["queries"], x["direct_s"]["median"], x["api_s"]["median"], x["ratio"],
+                x["target_ratio"]))
+        lines.append("")
     return "\n".join(lines)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--only", default="validate100,watch,mass")
+    parser.add_argument("--only", default="validate100,watch,mass,dnspaths")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--mass-replicas", type=int, default=1000)
     parser.add_argument("--keep", action="store_true", help="leave the benchmark objects in place")
@@ -426,7 +467,11 @@ def main():
             print(json.dumps(results["watch"], indent=1), flush=True)
         if "mass" in wanted:
             results["mass"] = bench_mass(max(3, opts.rounds // 2 + 1), opts.mass_replicas)
+            drop("bench-validator-mass")
             print(json.dumps(results["mass"], indent=1), flush=True)
+        if "dnspaths" in wanted:
+            results["dnspaths"] = bench_dns_paths(max(3, opts.rounds // 2 + 1))
+            print(json.dumps(results["dnspaths"], indent=1), flush=True)
     finally:
         if not opts.keep:
             cleanup()

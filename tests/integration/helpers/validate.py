@@ -41,10 +41,17 @@ def parse(stdout, stderr):
         raise AssertionError("no module result:\n%s\n%s" % (stdout[-3000:], stderr[-3000:]))
 
 
+def direct_dns(lab, args):
+    """The lab's CoreDNS as the resolver, unless the call asks through the API server."""
+    if args.get("dns_transport") != "api":
+        args.setdefault("dns_server", lab.dns_server)
+        args.setdefault("dns_port", lab.dns_port)
+
+
 def validate(lab, check_mode=False, **args):
-    """Run the module once; returns its result (``failed`` tells a failed task)."""
-    args.setdefault("dns_server", lab.dns_server)
-    args.setdefault("dns_port", lab.dns_port)
+    """Run the module once; returns its result (``failed`` tells a failed task). The DNS check asks the
+    lab's CoreDNS directly unless ``dns_transport="api"`` is given."""
+    direct_dns(lab, args)
     cmd, env = module_command(lab, args, check_mode)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
     return parse(proc.stdout, proc.stderr)
@@ -54,8 +61,7 @@ class Background(object):
     """The module running in the background (watch mode), started before a change."""
 
     def __init__(self, lab, **args):
-        args.setdefault("dns_server", lab.dns_server)
-        args.setdefault("dns_port", lab.dns_port)
+        direct_dns(lab, args)
         cmd, env = module_command(lab, args)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         # ansible start-up and the module's first list + watch take 1-2 s on this machine
