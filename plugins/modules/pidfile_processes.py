@@ -15,10 +15,10 @@ description:
   - Stops processes that were started with a pid file (for example by C(start-stop-daemon --make-pidfile)),
     on hosts and in containers where no service manager runs them. The P(stateful.nfs.lab#role) role stops
     its control plane with it.
-  - A process is stopped only if its pid file names a live process whose program name matches O(processes[].name)
+  - A process is stopped only if its pid file names a live process whose program name matches O(processes.name)
     (compared as the kernel truncates it to 15 characters, like C(start-stop-daemon --name)), so a recycled pid
     is never signalled. A pid file that names no such process is stale and is removed.
-  - The processes of one O(processes[].wave) get SIGTERM together; the next wave starts when they have all
+  - The processes of one O(processes.wave) get SIGTERM together; the next wave starts when they have all
     exited. What still runs O(timeout) seconds after SIGTERM gets SIGKILL.
   - A zombie (exited, not yet reaped by its parent) counts as stopped. Polling with C(kill -0), as
     C(start-stop-daemon --retry) does, waits until the parent reaps it, which takes a second or more on
@@ -43,7 +43,7 @@ options:
     type: list
     elements: dict
     required: true
-    options:
+    suboptions:
       name:
         description: Program name of the process (its file name; the part after the last C(/) counts).
         type: str

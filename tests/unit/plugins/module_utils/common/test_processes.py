@@ -127,7 +127,7 @@ def test_stop_goes_wave_by_wave(children):
         signal_one(pid, signum)
     processes._signal = record
     result = processes.stop([second, first], timeout=0.3, kill_timeout=2)
-    assert [pid for pid, _ in order] == [proc_a.pid, proc_a.pid, proc_b.pid]
+    assert [pid for pid, _signum in order] == [proc_a.pid, proc_a.pid, proc_b.pid]
     assert result["killed"] == [first["name"]] and result["stopped"] == [second["name"]]
     assert len(result["seconds"]) == 2
 
