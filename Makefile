@@ -53,8 +53,11 @@ bench-tools:
 bench: setup lab-up bench-tools
 	$(BIN)/python bench/run.py
 
+# ansible-lint (offline) puts $$ANSIBLE_HOME/collections (~/.ansible/collections) first in the collection
+# path, so a stateful.nfs installed there from a tarball would be linted instead of this clone: give it
+# a home of its own.
 lint: setup
-	$(BIN)/ansible-lint
+	ANSIBLE_HOME=$(CURDIR)/.tmp/ansible-home $(BIN)/ansible-lint
 
 sanity: setup
 	bash tests/sanity/run.sh "$(SANITY_TREE)"

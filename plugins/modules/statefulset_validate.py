@@ -116,6 +116,13 @@ options:
     type: bool
     default: true
 attributes:
+  action_group:
+    description: Use C(group/stateful.nfs.k8s) in C(module_defaults) to set kubernetes.core's auth options
+      (O(kubeconfig), O(context), O(host), ...) once for this module and kubernetes.core's C(k8s) group.
+    support: full
+    membership:
+      - stateful.nfs.k8s
+      - stateful.nfs.role_k8s
   platform:
     support: full
     platforms: posix
@@ -189,6 +196,26 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ verdict.violations[0].message }}"
   when: not verdict.valid
+
+- name: Cluster access once for the validator and kubernetes.core's k8s modules
+  module_defaults:
+    group/stateful.nfs.k8s:
+      kubeconfig: ~/.kube/prod.kubeconfig
+      context: prod
+  block:
+    - name: Scale the StatefulSet
+      kubernetes.core.k8s_scale:
+        kind: StatefulSet
+        name: web
+        namespace: shop
+        replicas: 5
+
+    - name: Wait for the scale-up
+      stateful.nfs.statefulset_validate:
+        name: web
+        namespace: shop
+        checks: [completion]
+        wait: true
 """
 
 RETURN = r"""

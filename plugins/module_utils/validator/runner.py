@@ -50,6 +50,32 @@ def missing_libraries(params):
     return []
 
 
+def unreadable_kubeconfig(kubeconfig, exists=os.path.exists):
+    """The ``kubeconfig`` option when it names files of which none exists, else None.
+
+    Like the Kubernetes client, a string is a list of paths separated by ``os.pathsep``, each with
+    ``~`` expanded; a dict is an in-memory configuration. The client's own error for a missing file
+    ("No configuration found") does not say which path it tried."""
+    if not isinstance(kubeconfig, str) or not kubeconfig:
+        return None
+    paths = [os.path.expanduser(path) for path in kubeconfig.split(os.pathsep) if path]
+    if paths and not any(exists(path) for path in paths):
+        return kubeconfig
+    return None
+
+
+def api_client(module):
+    """kubernetes.core's client for the module's auth options; a kubeconfig that does not exist is
+    named in the error."""
+    try:
+        return get_api_client(module)
+    except CoreException as exc:
+        missing = unreadable_kubeconfig(module.params.get("kubeconfig"))
+        if missing is None:
+            raise
+        raise CoreException("kubeconfig: no such file: %s (%s)" % (missing, to_native(exc))) from exc
+
+
 def run_module(module):
     """One ``statefulset_validate`` run on an ``AnsibleK8SModule``; ends it with exit_json or fail_json."""
     params = module.params
@@ -57,7 +83,7 @@ def run_module(module):
         module.fail_json(msg=missing_required_lib(library), exception=error)
     try:
         check_params(params)
-        client = get_api_client(module)
+        client = api_client(module)
         validation = Validation(params, StatefulSetClient(client.client),
                                 DnsProbe(params["dns_server"], params["dns_port"], params["dns_timeout"]),
                                 check_mode=module.check_mode)

@@ -176,3 +176,32 @@ def test_run_module_ends_with_the_verdict(monkeypatch):
         runner.run_module(FakeModule(params()))
     failed, fields = ended.value.args
     assert not failed and fields["valid"] is True and fields["junit_path"] is None
+
+
+def test_unreadable_kubeconfig_follows_the_clients_path_list(tmp_path):
+    there = tmp_path / "there"
+    there.write_text(u"")
+    missing = str(tmp_path / "missing")
+    assert runner.unreadable_kubeconfig(missing) == missing
+    assert runner.unreadable_kubeconfig(os.pathsep.join([missing, str(tmp_path / "gone")])) is not None
+    assert runner.unreadable_kubeconfig(os.pathsep.join([missing, str(there)])) is None  # one file is enough
+    assert runner.unreadable_kubeconfig(str(there)) is None
+    assert runner.unreadable_kubeconfig(None) is None and runner.unreadable_kubeconfig("") is None
+    assert runner.unreadable_kubeconfig({"clusters": []}) is None  # an in-memory configuration
+    assert runner.unreadable_kubeconfig("~/k", exists=lambda path: path == os.path.expanduser("~/k")) is None
+
+
+def test_api_client_names_a_kubeconfig_that_does_not_exist(monkeypatch, tmp_path):
+    def refuse(module):
+        raise CoreException("Could not create API client: Invalid kube-config file. No configuration found.")
+
+    monkeypatch.setattr(runner, "get_api_client", refuse)
+    missing = str(tmp_path / "nowhere.kubeconfig")
+    with pytest.raises(CoreException, match="^kubeconfig: no such file: %s \\(Could not create API client" % missing):
+        runner.api_client(FakeModule(params(kubeconfig=missing)))
+    # any other failure is kubernetes.core's own message, unchanged
+    (tmp_path / "present").write_text(u"")
+    with pytest.raises(CoreException, match="^Could not create API client"):
+        runner.api_client(FakeModule(params(kubeconfig=str(tmp_path / "present"))))
+    with pytest.raises(CoreException, match="^Could not create API client"):
+        runner.api_client(FakeModule(params()))
