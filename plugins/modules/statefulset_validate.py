@@ -103,11 +103,16 @@ options:
     description:
       - Write a JUnit XML report here, one test suite per check and one test case per pod (plus one for the
         StatefulSet itself). Not written in check mode.
+      - A suite's time is its check's measured duration (its own reads, DNS questions, wait or watch, and
+        evaluation), shared equally by its test cases; the report's time is the whole run's.
     type: path
   svg_path:
     description:
       - Write an SVG timeline here, one row per ordinal with created, Ready and deleted times. Not written in
         check mode.
+      - The time axis covers the rollout (first creation to last Ready), broken over quiet gaps so that a later
+        scale-down or update has a window of its own; a caption says how long after the last event the report
+        was written.
     type: path
   fail_on_violation:
     description:

@@ -12,6 +12,7 @@ __metaclass__ = type
 import copy
 import os
 import stat
+from xml.etree import ElementTree
 
 import pytest
 
@@ -95,6 +96,69 @@ def test_watch_mode_records_until_complete_after_a_change():
     assert [(e["event"], e["pod"]) for e in result["events"]] == [("ADDED", "myapp-2"), ("READY", "myapp-2")]
     assert result["watch"]["stopped"] == "complete"  # the third batch is never read
     assert result["watch"]["records"] == 1 + 2 + 3
+
+
+class Clock:
+    """A monotonic clock that moves only when told (or by ``tick`` on every reading)."""
+
+    def __init__(self, tick=0.0):
+        self.now = 100.0
+        self.tick = tick
+
+    def __call__(self):
+        self.now += self.tick
+        return self.now
+
+
+def test_run_measures_each_check():
+    shot = load()
+    shot["read_seconds"] = {"statefulset": 0.02, "order": 0.03, "storage": 0.04, "dns": 0.01}
+    clock = Clock(tick=0.001)
+
+    class SlowProbe(FakeProbe):
+        def resolve(self, queries):
+            clock.now += 0.5  # the DNS questions take half a second
+            return FakeProbe.resolve(self, queries)
+
+    result = Validation(params(), FakeCluster(shot), SlowProbe(shot), monotonic=clock).run()
+    spent = result["_durations"]["checks"]
+    assert sorted(spent) == ["completion", "dns", "order", "storage"]
+    assert 0.03 < spent["order"] < 0.04  # its events, then its step
+    assert 0.04 < spent["storage"] < 0.05 and 0 < spent["completion"] < 0.01
+    assert 0.51 < spent["dns"] < 0.52  # the service read, the questions, the step
+    assert 0.5 < result["_durations"]["run"] < 0.6  # the whole run on this clock, from its start to the verdict
+    assert "_durations" not in runner.module_answer(params(), result)[1]
+
+
+def test_the_junit_report_of_a_run_carries_its_measured_times(tmp_path):
+    shot = load()
+    validation = Validation(params(junit_path=str(tmp_path / "r.xml")), FakeCluster(shot), FakeProbe(shot),
+                            monotonic=Clock(tick=0.0004))
+    result = validation.run()
+    root = ElementTree.fromstring(validation.reports(result)[str(tmp_path / "r.xml")])
+    cases = list(root.iter("testcase"))
+    assert len(cases) == 4 * 4 and all(float(c.get("time")) > 0 for c in cases)
+    assert float(root.get("time")) == pytest.approx(result["_durations"]["run"], abs=1e-6)
+
+
+def test_wait_time_is_the_completion_checks_and_the_watch_the_order_checks():
+    shot = load()
+    before = (shot["statefulset"], shot["pods"][:2] + [unready(shot["pods"][2])])
+    clock = Clock()
+
+    class SlowCluster(FakeCluster):
+        def stream(self, namespace, name, selector, versions, deadline, wake=None):
+            clock.now += 7.0  # the rollout takes seven seconds to complete
+            yield from FakeCluster.stream(self, namespace, name, selector, versions, deadline, wake)
+
+    batches = [[("Pod", "MODIFIED", shot["pods"][2], 0.0)]]
+    result = Validation(params(wait=True, checks=["order", "completion"]), SlowCluster(shot, batches=batches, before=before),
+                        None, monotonic=clock).run()
+    assert result["_durations"]["checks"]["completion"] == 7.0 and result["_durations"]["checks"]["order"] == 0.0
+
+    cluster = SlowCluster(shot, batches=batches, before=before)
+    result = Validation(params(mode="watch", checks=["order", "completion"]), cluster, None, monotonic=clock).run()
+    assert result["_durations"]["checks"]["order"] == 7.0 and result["_durations"]["checks"]["completion"] == 0.0
 
 
 def test_missing_statefulset_returns_none():
