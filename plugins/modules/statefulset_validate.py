@@ -106,11 +106,16 @@ options:
     description:
       - Write a JUnit XML report here, one test suite per check and one test case per pod (plus one for the
         StatefulSet itself). Not written in check mode.
+      - A suite's time is its check's measured duration (its own reads, DNS questions, wait or watch, and
+        evaluation), shared equally by its test cases; the report's time is the whole run's.
     type: path
   svg_path:
     description:
       - Write an SVG timeline here, one row per ordinal with created, Ready and deleted times. Not written in
         check mode.
+      - The time axis covers the rollout (first creation to last Ready), broken over quiet gaps so that a later
+        scale-down or update has a window of its own; a caption says how long after the last event the report
+        was written.
     type: path
   fail_on_violation:
     description:
@@ -119,6 +124,13 @@ options:
     type: bool
     default: true
 attributes:
+  action_group:
+    description: Use C(group/stateful.nfs.k8s) in C(module_defaults) to set kubernetes.core's auth options
+      (O(kubeconfig), O(context), O(host), ...) once for this module and kubernetes.core's C(k8s) group.
+    support: full
+    membership:
+      - stateful.nfs.k8s
+      - stateful.nfs.role_k8s
   platform:
     support: full
     platforms: posix
@@ -212,6 +224,26 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ verdict.violations[0].message }}"
   when: not verdict.valid
+
+- name: Cluster access once for the validator and kubernetes.core's k8s modules
+  module_defaults:
+    group/stateful.nfs.k8s:
+      kubeconfig: ~/.kube/prod.kubeconfig
+      context: prod
+  block:
+    - name: Scale the StatefulSet
+      kubernetes.core.k8s_scale:
+        kind: StatefulSet
+        name: web
+        namespace: shop
+        replicas: 5
+
+    - name: Wait for the scale-up
+      stateful.nfs.statefulset_validate:
+        name: web
+        namespace: shop
+        checks: [completion]
+        wait: true
 """
 
 RETURN = r"""

@@ -71,23 +71,35 @@ class StatefulSetClient:
         return self._get("/api/v1/namespaces/%s/events" % namespace, fieldSelector=fields).get("items") or []
 
     def snapshot(self, namespace, name, checks):
-        """Everything the selected checks read, as plain dicts (``statefulset`` None if absent)."""
+        """Everything the selected checks read, as plain dicts (``statefulset`` None if absent).
+        ``read_seconds``: how long the reads took, for each check whose own reads they were, and
+        under ``statefulset`` for the StatefulSet and its pods, which every check reads."""
+        clock = time.monotonic
+        started = clock()
         sts = self.statefulset(namespace, name)
         shot = {"statefulset": sts, "pods": [], "events": [], "claims": [], "volumes": [], "claim_events": [],
-                "service": None, "taken": time.time()}
+                "service": None, "taken": time.time(), "read_seconds": {}}
         if sts is None:
             return shot
         shot["pods"] = self.pods(namespace, selector_string(obj.spec(sts).get("selector"))).get("items") or []
+        seconds = shot["read_seconds"]
+        seconds["statefulset"] = clock() - started
         if "order" in checks:
+            started = clock()
             shot["events"] = self.events(namespace, "StatefulSet", name)
+            seconds["order"] = clock() - started
         if "storage" in checks and obj.claim_templates(sts):
+            started = clock()
             shot["claims"] = self._get("/api/v1/namespaces/%s/persistentvolumeclaims" % namespace).get("items") or []
             shot["volumes"] = self._get("/api/v1/persistentvolumes").get("items") or []
             if any(obj.status(c).get("phase") != "Bound" for c in shot["claims"]):
                 shot["claim_events"] = self.events(namespace, "PersistentVolumeClaim")
+            seconds["storage"] = clock() - started
         if "dns" in checks and obj.spec(sts).get("serviceName"):
+            started = clock()
             shot["service"] = self._get_or_none("/api/v1/namespaces/%s/services/%s"
                                                 % (namespace, obj.spec(sts)["serviceName"]))
+            seconds["dns"] = clock() - started
         shot["taken"] = time.time()
         return shot
 

@@ -15,11 +15,18 @@ from xml.etree import ElementTree
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import CHECKS
 
 
-def junit_xml(result, elapsed=0.0):
+def junit_xml(result):
     """One ``<testsuite>`` per selected check; one ``<testcase>`` per pod, plus one for the
-    StatefulSet itself (violations not tied to a pod). Failed cases carry every violation."""
+    StatefulSet itself (violations not tied to a pod). Failed cases carry every violation.
+
+    Times come from ``result["_durations"]`` (the runner's measurements): a suite's time is its
+    check's measured duration; the check judges all of its cases in one pass, so each case carries an
+    equal share of it and the cases add up to the suite. The root's time is the whole run's, which
+    also holds the reads every check shares. Without measurements every time is 0."""
     sts = result["statefulset"]
     namespace = result["namespace"]
+    measured = result.get("_durations") or {}
+    spent = measured.get("checks") or {}
     pods = sorted(set(result.get("pod_names") or []), key=_natural)
     root = ElementTree.Element("testsuites", name="statefulset_validate %s/%s" % (namespace, sts))
     totals = {"tests": 0, "failures": 0, "skipped": 0}
@@ -32,10 +39,12 @@ def junit_xml(result, elapsed=0.0):
         cases = [sts] + [p for p in pods if p != sts]
         for extra in sorted(set(v["pod"] for v in found if v["pod"]) - set(cases), key=_natural):
             cases.append(extra)
+        seconds = spent.get(check, 0.0)
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for case_name in cases:
             case = ElementTree.SubElement(suite, "testcase", name=case_name,
-                                          classname="stateful.nfs.statefulset_validate.%s" % check)
+                                          classname="stateful.nfs.statefulset_validate.%s" % check,
+                                          time=_seconds(seconds / len(cases)))
             counts["tests"] += 1
             mine = [v for v in found if (v["pod"] or sts) == case_name]
             if info["status"] == "skipped":
@@ -52,13 +61,19 @@ def junit_xml(result, elapsed=0.0):
             suite.set(key, str(value))
             totals[key] += value
         suite.set("errors", "0")
-        suite.set("time", "%.3f" % elapsed)
+        suite.set("time", _seconds(seconds))
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("errors", "0")
-    root.set("time", "%.3f" % elapsed)
+    root.set("time", _seconds(measured.get("run", sum(spent.values()))))
     _indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
+def _seconds(value):
+    """Seconds for a ``time`` attribute: microseconds, since a check that only computes takes less than
+    a millisecond and should not read as 0."""
+    return "%.6f" % value
 
 
 def _indent(elem, level=0):

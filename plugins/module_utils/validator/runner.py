@@ -52,7 +52,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.validator.portforward
 )
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.storage import normalize_expected_volumes
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.svg import svg_timeline
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict import evaluate, module_answer
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict import evaluation, module_answer
 
 
 def missing_libraries(params):
@@ -77,6 +77,32 @@ def make_probe(params, lister, dynamic_client):
                        params["dns_timeout"])
 
 
+def unreadable_kubeconfig(kubeconfig, exists=os.path.exists):
+    """The ``kubeconfig`` option when it names files of which none exists, else None.
+
+    Like the Kubernetes client, a string is a list of paths separated by ``os.pathsep``, each with
+    ``~`` expanded; a dict is an in-memory configuration. The client's own error for a missing file
+    ("No configuration found") does not say which path it tried."""
+    if not isinstance(kubeconfig, str) or not kubeconfig:
+        return None
+    paths = [os.path.expanduser(path) for path in kubeconfig.split(os.pathsep) if path]
+    if paths and not any(exists(path) for path in paths):
+        return kubeconfig
+    return None
+
+
+def api_client(module):
+    """kubernetes.core's client for the module's auth options; a kubeconfig that does not exist is
+    named in the error."""
+    try:
+        return get_api_client(module)
+    except CoreException as exc:
+        missing = unreadable_kubeconfig(module.params.get("kubeconfig"))
+        if missing is None:
+            raise
+        raise CoreException("kubeconfig: no such file: %s (%s)" % (missing, to_native(exc))) from exc
+
+
 def run_module(module):
     """One ``statefulset_validate`` run on an ``AnsibleK8SModule``; ends it with exit_json or fail_json."""
     params = module.params
@@ -84,7 +110,7 @@ def run_module(module):
         module.fail_json(msg=missing_required_lib(library), exception=error)
     try:
         check_params(params)
-        client = get_api_client(module)
+        client = api_client(module)
         lister = StatefulSetClient(client.client)
         validation = Validation(params, lister, make_probe(params, lister, client.client),
                                 check_mode=module.check_mode)
@@ -203,9 +229,14 @@ class Validation:
                 "started": started, "changed": changed}
 
     def run(self):
+        """One run; the result carries ``_durations``: the measured seconds of each selected check (its
+        own reads, its DNS questions, the wait or the watch it needed, and its evaluation) and of the
+        whole run, for the JUnit report."""
         p = self.params
         check_params(p)
+        run_started = self.monotonic()
         selected = selected_checks(p)
+        spent = dict((check, 0.0) for check in selected)
         watch = waited = None
         if not self.check_mode:
             if p["mode"] == "watch":
@@ -214,23 +245,39 @@ class Validation:
                 waited = seen
             elif p["wait"]:
                 waited = self._follow(p["wait_timeout"], record=False)
+        if waited is not None:
+            # the watch records the order evidence; a wait serves the completion check
+            owner = "order" if watch is not None and "order" in spent else "completion"
+            if owner in spent:
+                spent[owner] += waited["elapsed"]
         shot = self.client.snapshot(p["namespace"], p["name"], selected)
         if shot["statefulset"] is None:
             return None
+        for check, seconds in (shot.get("read_seconds") or {}).items():
+            if check in spent:
+                spent[check] += seconds
         if shot["statefulset"] is not None and p.get("expected_volumes"):
             normalize_expected_volumes(p["expected_volumes"], [t[0] for t in obj.claim_templates(shot["statefulset"])])
         if watch is not None and "order" in selected:
             watch["controller_deletes"] = controller_deletes_since(shot["events"], p["name"], watch["started"])
         answers = plan = source = None
         if "dns" in selected:
+            started = self.monotonic()
             plan = dns_plan(shot["statefulset"], shot["service"], shot["pods"], p["cluster_domain"])
             answers = self.probe.resolve(plan["queries"])
             source = getattr(self.probe, "source", None)
-        result = evaluate(p, shot, answers, watch, waited, plan, source)
+            spent["dns"] += self.monotonic() - started
+        steps, finish = evaluation(p, shot, answers, watch, waited, plan, source)
+        for check, step in steps:
+            started = self.monotonic()
+            step()
+            spent[check] += self.monotonic() - started
+        result = finish()
         if watch is not None:
             result["watch"] = {"started": obj.format_time(watch["started"]), "ended": obj.format_time(watch["ended"]),
                                "records": len(watch["records"]), "stopped": "complete" if waited["complete"]
                                else "watch_timeout"}
+        result["_durations"] = {"checks": spent, "run": self.monotonic() - run_started}
         return result
 
     def reports(self, result):
@@ -240,7 +287,7 @@ class Validation:
             return files
         end = self.clock()
         if self.params.get("junit_path"):
-            files[self.params["junit_path"]] = junit_xml(result, (result.get("completion") or {}).get("waited") or 0)
+            files[self.params["junit_path"]] = junit_xml(result)
         if self.params.get("svg_path"):
             files[self.params["svg_path"]] = svg_timeline(dict(result, timeline=result["_timeline"]), end)
         return files

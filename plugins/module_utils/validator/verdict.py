@@ -4,7 +4,7 @@
 """The verdict of ``statefulset_validate`` (pure, no I/O).
 
 ``evaluate``: a snapshot (+ DNS answers, + watch records) in, the result of every check
-out. ``module_answer``: that result in, how the module ends (``fail_json`` or
+out (``evaluation``: the same, one step per check). ``module_answer``: that result in, how the module ends (``fail_json`` or
 ``exit_json``, with what).
 """
 
@@ -21,7 +21,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.validator.order_watch
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.storage import check_storage
 
 # the result keys only the report files read; the module does not return them
-INTERNAL_KEYS = ("_timeline", "pod_names")
+INTERNAL_KEYS = ("_timeline", "pod_names", "_durations")
 
 
 def _timeline_public(rows):
@@ -56,6 +56,16 @@ def evaluate(params, shot, answers=None, watch=None, waited=None, plan=None, sou
     ``{"records", "controller_deletes", "started", "ended"}`` in watch mode; ``waited``:
     ``{"elapsed", "timed_out"}`` when the run waited for the rollout.
     """
+    steps, finish = evaluation(params, shot, answers, watch, waited, plan, source)
+    for _check, step in steps:
+        step()
+    return finish()
+
+
+def evaluation(params, shot, answers=None, watch=None, waited=None, plan=None, source=None):
+    """``evaluate`` in steps, so that the runner can time each check without a clock in here:
+    ``([(check, step)], finish)``. Calling each step in order, then ``finish()``, returns what
+    ``evaluate`` returns."""
     sts = shot["statefulset"]
     name, namespace = params["name"], params["namespace"]
     selected = selected_checks(params)
@@ -65,22 +75,19 @@ def evaluate(params, shot, answers=None, watch=None, waited=None, plan=None, sou
               "checks": checks, "violations": violations, "pods": [], "storage": [], "dns": [],
               "completion": {}, "events": []}
     pods = shot["pods"]
-    timeline = []
+    found = {"timeline": None}
 
-    if "order" in selected:
+    def order():
         if watch is not None:
-            order = watch_order(watch["records"], name, watch.get("controller_deletes"))
-            result["events"] = [dict(e, time=obj.format_time(e["time"])) for e in order.pop("events")]
+            verdict = watch_order(watch["records"], name, watch.get("controller_deletes"))
+            result["events"] = [dict(e, time=obj.format_time(e["time"])) for e in verdict.pop("events")]
         else:
-            order = audit_order(sts, pods, shot["events"])
-        timeline = order.pop("timeline")
-        violations.extend(order.pop("violations"))
-        checks["order"] = dict(order, selected=True)
-    else:
-        timeline = audit_order(dict(sts, spec=dict(obj.spec(sts), podManagementPolicy="Parallel")),
-                               pods, [])["timeline"]
+            verdict = audit_order(sts, pods, shot["events"])
+        found["timeline"] = verdict.pop("timeline")
+        violations.extend(verdict.pop("violations"))
+        checks["order"] = dict(verdict, selected=True)
 
-    if "completion" in selected:
+    def completion():
         status = rollout_status(sts, pods, shot["taken"])
         reason = status["reason"]
         if waited and waited.get("timed_out") and not status["complete"]:
@@ -94,28 +101,35 @@ def evaluate(params, shot, answers=None, watch=None, waited=None, plan=None, sou
         checks["completion"] = {"status": "passed" if status["complete"] else "failed", "summary": reason,
                                 "selected": True}
 
-    if "storage" in selected:
-        storage = check_storage(sts, pods, shot["claims"], shot["volumes"], shot["claim_events"],
+    def storage():
+        verdict = check_storage(sts, pods, shot["claims"], shot["volumes"], shot["claim_events"],
                                 params.get("expected_volumes"))
-        result["storage"] = storage.pop("claims")
-        violations.extend(storage.pop("violations"))
-        checks["storage"] = dict(storage, selected=True)
+        result["storage"] = verdict.pop("claims")
+        violations.extend(verdict.pop("violations"))
+        checks["storage"] = dict(verdict, selected=True)
 
-    if "dns" in selected:
-        if plan is None:
-            plan = dns_plan(sts, shot["service"], pods, params["cluster_domain"])
+    def dns():
+        queries = plan if plan is not None else dns_plan(sts, shot["service"], pods, params["cluster_domain"])
         where = dns_source(params, source)
-        dns = evaluate_dns(plan, answers or {}, where["server"])
-        result["dns"] = dns.pop("records")
-        violations.extend(dns.pop("violations"))
-        checks["dns"] = dict(dns, selected=True, queries=len(plan["queries"]), **where)
+        verdict = evaluate_dns(queries, answers or {}, where["server"])
+        result["dns"] = verdict.pop("records")
+        violations.extend(verdict.pop("violations"))
+        checks["dns"] = dict(verdict, selected=True, queries=len(queries["queries"]), **where)
 
-    result["pods"] = _timeline_public(sorted(timeline, key=lambda r: (r["ordinal"], r["created"] or 0)))
-    result["valid"] = not violations
-    result["_timeline"] = timeline
-    want = ["%s-%d" % (name, o) for o in obj.desired_ordinals(sts)]
-    result["pod_names"] = sorted(set(want) | set(r["name"] for r in timeline))
-    return result
+    def finish():
+        timeline = found["timeline"]
+        if timeline is None:  # order not selected: the timeline alone, no order judged
+            timeline = audit_order(dict(sts, spec=dict(obj.spec(sts), podManagementPolicy="Parallel")),
+                                   pods, [])["timeline"]
+        result["pods"] = _timeline_public(sorted(timeline, key=lambda r: (r["ordinal"], r["created"] or 0)))
+        result["valid"] = not violations
+        result["_timeline"] = timeline
+        want = ["%s-%d" % (name, o) for o in obj.desired_ordinals(sts)]
+        result["pod_names"] = sorted(set(want) | set(r["name"] for r in timeline))
+        return result
+
+    steps = dict(order=order, completion=completion, storage=storage, dns=dns)
+    return [(check, steps[check]) for check in selected], finish
 
 
 def failure_message(violations):

@@ -80,6 +80,9 @@ def test_snapshot_reads_only_what_the_checks_need():
     assert dyn.calls[1][1] == {"labelSelector": "app=web"}
     assert dyn.calls[2][1] == {"fieldSelector": "involvedObject.kind=StatefulSet,involvedObject.name=web"}
     assert shot["claims"] == [] and shot["service"] is None
+    # the reads are timed: the shared ones, and the order check's own (its events)
+    assert sorted(shot["read_seconds"]) == ["order", "statefulset"]
+    assert all(seconds >= 0 for seconds in shot["read_seconds"].values())
 
 
 def test_stream_merges_both_watches_and_relists_after_410():

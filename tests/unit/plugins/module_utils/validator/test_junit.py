@@ -16,7 +16,8 @@ from ansible_collections.stateful.nfs.tests.unit.plugins.module_utils.validator.
 
 def test_junit_has_a_suite_per_selected_check_and_a_case_per_pod(shot):
     result = evaluate(params(expected_volumes={"0": "pv001", "1": "pv002", "2": "pv004"}), shot)
-    root = ElementTree.fromstring(junit_xml(result, 1.5))
+    result["_durations"] = {"checks": {"order": 0.25, "completion": 0.0001, "storage": 1.5}, "run": 2.0}
+    root = ElementTree.fromstring(junit_xml(result))
     suites = root.findall("testsuite")
     names = ["default/myapp order", "default/myapp completion", "default/myapp storage"]
     assert [s.get("name") for s in suites] == names
@@ -27,7 +28,7 @@ def test_junit_has_a_suite_per_selected_check_and_a_case_per_pod(shot):
     assert [c.get("name") for c in failed] == ["myapp-2"]
     assert failed[0].find("failure").get("message") == \
         "claim myappdata-myapp-2 of myapp-2 is bound to pv003, expected pv004"
-    assert storage.get("failures") == "1" and storage.get("time") == "1.500"
+    assert storage.get("failures") == "1" and storage.get("time") == "1.500000"
     assert "passed" in suites[0].find("testcase").find("system-out").text
 
 
@@ -38,3 +39,22 @@ def test_junit_statefulset_level_failure(shot):
     case = root.find("testsuite").find("testcase")
     assert case.get("name") == "myapp"
     assert "status.readyReplicas is 1, waiting for 3" in case.find("failure").get("message")
+
+
+def test_junit_times_are_the_measured_durations(shot):
+    result = evaluate(params(), shot)
+    result["_durations"] = {"checks": {"order": 0.25, "completion": 0.00002, "storage": 1.2}, "run": 2.0}
+    root = ElementTree.fromstring(junit_xml(result))
+    assert root.get("time") == "2.000000"  # the whole run, shared reads included
+    times = dict((s.get("name").split()[-1], s) for s in root.findall("testsuite"))
+    for check, seconds in result["_durations"]["checks"].items():
+        suite = times[check]
+        cases = [float(c.get("time")) for c in suite.findall("testcase")]
+        assert float(suite.get("time")) == seconds
+        # one pass judges every case: equal shares that add up to the suite
+        assert len(set(cases)) == 1 and abs(sum(cases) - seconds) < 1e-5 and cases[0] > 0, check
+
+
+def test_junit_without_measurements_says_zero(shot):
+    root = ElementTree.fromstring(junit_xml(evaluate(params(checks=["order"]), shot)))
+    assert set(c.get("time") for c in root.iter("testcase")) == {"0.000000"}

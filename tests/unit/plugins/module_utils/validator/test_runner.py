@@ -12,6 +12,7 @@ __metaclass__ = type
 import copy
 import os
 import stat
+from xml.etree import ElementTree
 
 import pytest
 
@@ -106,6 +107,69 @@ def test_watch_mode_records_until_complete_after_a_change():
     assert [(e["event"], e["pod"]) for e in result["events"]] == [("ADDED", "myapp-2"), ("READY", "myapp-2")]
     assert result["watch"]["stopped"] == "complete"  # the third batch is never read
     assert result["watch"]["records"] == 1 + 2 + 3
+
+
+class Clock:
+    """A monotonic clock that moves only when told (or by ``tick`` on every reading)."""
+
+    def __init__(self, tick=0.0):
+        self.now = 100.0
+        self.tick = tick
+
+    def __call__(self):
+        self.now += self.tick
+        return self.now
+
+
+def test_run_measures_each_check():
+    shot = load()
+    shot["read_seconds"] = {"statefulset": 0.02, "order": 0.03, "storage": 0.04, "dns": 0.01}
+    clock = Clock(tick=0.001)
+
+    class SlowProbe(FakeProbe):
+        def resolve(self, queries):
+            clock.now += 0.5  # the DNS questions take half a second
+            return FakeProbe.resolve(self, queries)
+
+    result = Validation(params(), FakeCluster(shot), SlowProbe(shot), monotonic=clock).run()
+    spent = result["_durations"]["checks"]
+    assert sorted(spent) == ["completion", "dns", "order", "storage"]
+    assert 0.03 < spent["order"] < 0.04  # its events, then its step
+    assert 0.04 < spent["storage"] < 0.05 and 0 < spent["completion"] < 0.01
+    assert 0.51 < spent["dns"] < 0.52  # the service read, the questions, the step
+    assert 0.5 < result["_durations"]["run"] < 0.6  # the whole run on this clock, from its start to the verdict
+    assert "_durations" not in runner.module_answer(params(), result)[1]
+
+
+def test_the_junit_report_of_a_run_carries_its_measured_times(tmp_path):
+    shot = load()
+    validation = Validation(params(junit_path=str(tmp_path / "r.xml")), FakeCluster(shot), FakeProbe(shot),
+                            monotonic=Clock(tick=0.0004))
+    result = validation.run()
+    root = ElementTree.fromstring(validation.reports(result)[str(tmp_path / "r.xml")])
+    cases = list(root.iter("testcase"))
+    assert len(cases) == 4 * 4 and all(float(c.get("time")) > 0 for c in cases)
+    assert float(root.get("time")) == pytest.approx(result["_durations"]["run"], abs=1e-6)
+
+
+def test_wait_time_is_the_completion_checks_and_the_watch_the_order_checks():
+    shot = load()
+    before = (shot["statefulset"], shot["pods"][:2] + [unready(shot["pods"][2])])
+    clock = Clock()
+
+    class SlowCluster(FakeCluster):
+        def stream(self, namespace, name, selector, versions, deadline, wake=None):
+            clock.now += 7.0  # the rollout takes seven seconds to complete
+            yield from FakeCluster.stream(self, namespace, name, selector, versions, deadline, wake)
+
+    batches = [[("Pod", "MODIFIED", shot["pods"][2], 0.0)]]
+    result = Validation(params(wait=True, checks=["order", "completion"]), SlowCluster(shot, batches=batches, before=before),
+                        None, monotonic=clock).run()
+    assert result["_durations"]["checks"]["completion"] == 7.0 and result["_durations"]["checks"]["order"] == 0.0
+
+    cluster = SlowCluster(shot, batches=batches, before=before)
+    result = Validation(params(mode="watch", checks=["order", "completion"]), cluster, None, monotonic=clock).run()
+    assert result["_durations"]["checks"]["order"] == 7.0 and result["_durations"]["checks"]["completion"] == 0.0
 
 
 def test_missing_statefulset_returns_none():
@@ -270,3 +334,32 @@ def test_run_module_ends_with_the_verdict(monkeypatch):
         runner.run_module(FakeModule(params()))
     failed, fields = ended.value.args
     assert not failed and fields["valid"] is True and fields["junit_path"] is None
+
+
+def test_unreadable_kubeconfig_follows_the_clients_path_list(tmp_path):
+    there = tmp_path / "there"
+    there.write_text(u"")
+    missing = str(tmp_path / "missing")
+    assert runner.unreadable_kubeconfig(missing) == missing
+    assert runner.unreadable_kubeconfig(os.pathsep.join([missing, str(tmp_path / "gone")])) is not None
+    assert runner.unreadable_kubeconfig(os.pathsep.join([missing, str(there)])) is None  # one file is enough
+    assert runner.unreadable_kubeconfig(str(there)) is None
+    assert runner.unreadable_kubeconfig(None) is None and runner.unreadable_kubeconfig("") is None
+    assert runner.unreadable_kubeconfig({"clusters": []}) is None  # an in-memory configuration
+    assert runner.unreadable_kubeconfig("~/k", exists=lambda path: path == os.path.expanduser("~/k")) is None
+
+
+def test_api_client_names_a_kubeconfig_that_does_not_exist(monkeypatch, tmp_path):
+    def refuse(module):
+        raise CoreException("Could not create API client: Invalid kube-config file. No configuration found.")
+
+    monkeypatch.setattr(runner, "get_api_client", refuse)
+    missing = str(tmp_path / "nowhere.kubeconfig")
+    with pytest.raises(CoreException, match="^kubeconfig: no such file: %s \\(Could not create API client" % missing):
+        runner.api_client(FakeModule(params(kubeconfig=missing)))
+    # any other failure is kubernetes.core's own message, unchanged
+    (tmp_path / "present").write_text(u"")
+    with pytest.raises(CoreException, match="^Could not create API client"):
+        runner.api_client(FakeModule(params(kubeconfig=str(tmp_path / "present"))))
+    with pytest.raises(CoreException, match="^Could not create API client"):
+        runner.api_client(FakeModule(params()))

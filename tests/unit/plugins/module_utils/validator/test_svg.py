@@ -9,7 +9,12 @@ __metaclass__ = type
 
 from xml.etree import ElementTree
 
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.svg import svg_timeline
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.svg import (
+    duration_text,
+    now_text,
+    svg_timeline,
+    time_windows,
+)
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict import evaluate
 from ansible_collections.stateful.nfs.tests.unit.plugins.module_utils.validator.fakes import report_params as params
 
@@ -55,3 +60,43 @@ def test_svg_of_a_large_statefulset_stays_readable():
     labels = [t.text for t in root.iter(SVG + "text") if (t.text or "").startswith("mass-")]
     assert 100 < len(labels) < 300
     assert "mass-0" in labels and "mass-517" in labels  # a row with a violation is always named
+
+
+def _row(ordinal, created, ready=None, terminating=None, deleted=None):
+    return {"ordinal": ordinal, "name": "web-%d" % ordinal, "created": created, "ready": ready,
+            "terminating": terminating, "deleted": deleted}
+
+
+def test_duration_text():
+    assert [duration_text(s) for s in (0.4, 42, 60, 603, 7500, 3 * 86400 + 4 * 3600 + 59)] == \
+        ["0 s", "42 s", "1 min", "10 min 3 s", "2 h 5 min", "3 d 4 h"]
+
+
+def test_a_slow_pod_does_not_break_the_axis():
+    # web-1 waits five minutes for its image: the rollout is one window, the wait is in it
+    rows = [_row(0, 0, 2), _row(1, 3, 303), _row(2, 304, 306)]
+    windows = time_windows(rows)
+    assert len(windows) == 1 and windows[0][0] == 0 and 306 < windows[0][1] < 320
+
+
+def test_quiet_gaps_break_the_axis_only_when_long():
+    rollout = [_row(0, 0, 2), _row(1, 3, 5)]
+    # a scale-down 20 s after the rollout: one window
+    assert len(time_windows(rollout + [_row(2, 6, 8, 28, 29)])) == 1
+    # an update an hour later (each pod deleted and re-created): a second window
+    later = [_row(1, 3, 5, 3600, 3601), _row(1, 3602, 3604)]
+    assert [round(w[0]) for w in time_windows(rollout + later)] == [0, 3600]
+    # never more than four windows: the shortest gaps close first
+    many = [_row(i, 3600.0 * i, 3600.0 * i + 2) for i in range(7)]
+    assert len(time_windows(many)) == 4
+
+
+def test_now_is_said_not_drawn():
+    rows = [_row(0, 0, 2), _row(1, 3, 5)]
+    assert now_text(rows, None) is None
+    assert now_text(rows, 5.2) == "report written at the last Ready"
+    assert now_text(rows, 3605) == "report written 1 h after the last Ready"
+    waiting = rows + [_row(2, 6), _row(3, 1, 2, 7)]
+    assert now_text(waiting, 66) == ("report written 59 s after the last termination; still not Ready then: web-2; "
+                                     "still terminating then: web-3")
+    assert time_windows(waiting)[-1][1] < 10  # the wait itself is not drawn to scale
