@@ -88,7 +88,7 @@ def test_ee_requirements_are_exactly_the_runtime_imports():
     assert listed == runtime_distributions(third_party_imports()), (
         "meta/ee-requirements.txt must list the distributions that plugins/ imports (not ansible-core's, "
         "not the test toolchain)")
-    assert listed == {"kubernetes", "dnspython"}
+    assert listed == {"kubernetes", "dnspython", "websocket-client"}
 
 
 def test_the_pinned_toolchain_satisfies_the_ee_requirements():
