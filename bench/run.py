@@ -404,10 +404,11 @@ def markdown(results):
                         lab["anchor_ansible_ping_s"]["median"], lab["down_over_anchor"], lab["target_s"], _verdict(lab)))
         lines.append("| ... then `make lab-up` from the stopped lab | %.2f s | - | - | - | - |"
                      % lab["lab_up_from_stopped_s"]["median"])
-    for key, x in sorted((k, x) for k, x in v.get("dnspaths", {}).items() if isinstance(x, dict) and "ratio" in x):
+    sizes = [x for x in v.get("dnspaths", {}).values() if isinstance(x, dict) and "ratio" in x]
+    for x in sorted(sizes, key=lambda size: size["replicas"]):
+        figures = (x["replicas"], x["api_s"]["median"], x["direct_s"]["median"], x["ratio"], x["target_ratio"], _verdict(x))
         lines.append("| DNS check of %d replicas through the API server (port-forward) vs direct | %.2f s | direct %.2f s "
-                     "| %.2fx | <= %.0fx | %s |" % (x["replicas"], x["api_s"]["median"], x["direct_s"]["median"],
-                                                   x["ratio"], x["target_ratio"], _verdict(x)))
+                     "| %.2fx | <= %.0fx | %s |" % figures)
     if s:
         lines += ["", "Where a `site.yml` re-run spends its time (median seconds in tasks). Per play: %s. Slowest of "
                   "the %d tasks: %s." % ("; ".join("%s %.1f" % (p["play"], p["median_s"]) for p in s["plays"]), s["tasks"],
