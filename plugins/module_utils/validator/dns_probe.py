@@ -65,6 +65,24 @@ def matches_question(reply, qname, wanted):
         and reply.question[0].name.to_text(omit_final_dot=True).lower() == qname
 
 
+def free_message_id(flying, next_id):
+    """The first message id from ``next_id`` on that is not in flight, and the id after it."""
+    while next_id in flying:
+        next_id = (next_id + 1) & 0xFFFF
+    return next_id, (next_id + 1) & 0xFFFF
+
+
+def expire(flying, now, todo, answers, timeout):
+    """The questions in flight (``id -> (key, attempt, ..., deadline)``) whose deadline has passed:
+    asked once more (back on ``todo``), or, after the second attempt, answered ``TIMEOUT``."""
+    for ident in [i for i, entry in flying.items() if entry[-1] <= now]:
+        key, attempt = flying.pop(ident)[:2]
+        if attempt < 2:
+            todo.append((key, attempt + 1))
+        else:
+            answers[key] = {"rcode": "TIMEOUT", "values": [], "error": "no reply within %.1f s" % timeout}
+
+
 class DnsProbe:
     """Asks one DNS server (address, port) many questions at once, with a timeout each.
 
@@ -127,9 +145,7 @@ class DnsProbe:
             now = time.monotonic()
             while todo and len(flying) < self.window:
                 key, attempt = todo.popleft()
-                while next_id in flying:
-                    next_id = (next_id + 1) & 0xFFFF
-                ident, next_id = next_id, (next_id + 1) & 0xFFFF
+                ident, next_id = free_message_id(flying, next_id)
                 wanted = dns.rdatatype.from_text(key[1])
                 try:
                     sock.send(self._query_wire(key[0], wanted, ident))
@@ -143,14 +159,7 @@ class DnsProbe:
             readable = select.select([sock], [], [], wait)[0]
             if readable:
                 self._receive(sock, flying, answers)
-            now = time.monotonic()
-            for ident in [i for i, entry in flying.items() if entry[4] <= now]:
-                key, attempt = flying.pop(ident)[:2]
-                if attempt < 2:
-                    todo.append((key, attempt + 1))
-                else:
-                    answers[key] = {"rcode": "TIMEOUT", "values": [],
-                                    "error": "no reply within %.1f s" % self.timeout}
+            expire(flying, time.monotonic(), todo, answers, self.timeout)
 
     def _receive(self, sock, flying, answers):
         while True:

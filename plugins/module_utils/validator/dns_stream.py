@@ -26,6 +26,8 @@ import time
 
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe import (
     answer_values,
+    expire,
+    free_message_id,
     matches_question,
     query_wire,
 )
@@ -107,9 +109,7 @@ class StreamDnsProbe:
             now = time.monotonic()
             while todo and len(flying) < self.window:
                 key, attempt = todo.popleft()
-                while next_id in flying:
-                    next_id = (next_id + 1) & 0xFFFF
-                ident, next_id = next_id, (next_id + 1) & 0xFFFF
+                ident, next_id = free_message_id(flying, next_id)
                 wanted = dns.rdatatype.from_text(key[1])
                 try:
                     wire = query_wire(key[0], wanted, ident)
@@ -149,13 +149,7 @@ class StreamDnsProbe:
                     replies += self._take(pending, flying, answers)
             if lost is not None:
                 return replies, self._lost(stream, lost, flying, todo, answers)
-            now = time.monotonic()
-            for ident in [i for i, entry in flying.items() if entry[3] <= now]:
-                key, attempt = flying.pop(ident)[:2]
-                if attempt < 2:
-                    todo.append((key, attempt + 1))
-                else:
-                    answers[key] = {"rcode": "TIMEOUT", "values": [], "error": "no reply within %.1f s" % self.timeout}
+            expire(flying, time.monotonic(), todo, answers, self.timeout)
         return replies, None
 
     @staticmethod

@@ -21,6 +21,21 @@ import dns.rdatatype
 import dns.rrset
 
 
+def table_reply(query, table):
+    """``(name, type, reply)`` for ``query`` from ``table`` (``{(name, type): [values]}``; NXDOMAIN
+    for a name it lacks): the answers of every fake DNS server of these tests."""
+    question = query.question[0]
+    name = question.name.to_text(omit_final_dot=True)
+    rdtype = dns.rdatatype.to_text(question.rdtype)
+    reply = dns.message.make_response(query)
+    values = table.get((name, rdtype))
+    if values is None:
+        reply.set_rcode(dns.rcode.NXDOMAIN)
+    else:
+        reply.answer.append(dns.rrset.from_text_list(question.name, 5, "IN", rdtype, values))
+    return name, rdtype, reply
+
+
 class StreamResponder:
     """Serves one stream in a thread.
 
@@ -49,15 +64,7 @@ class StreamResponder:
         self.thread.start()
 
     def reply_to(self, query):
-        question = query.question[0]
-        name = question.name.to_text(omit_final_dot=True)
-        rdtype = dns.rdatatype.to_text(question.rdtype)
-        reply = dns.message.make_response(query)
-        values = self.table.get((name, rdtype))
-        if values is None:
-            reply.set_rcode(dns.rcode.NXDOMAIN)
-        else:
-            reply.answer.append(dns.rrset.from_text_list(question.name, 5, "IN", rdtype, values))
+        name, _rdtype, reply = table_reply(query, self.table)
         if name in self.truncated:
             reply.flags |= dns.flags.TC
         return reply.to_wire()

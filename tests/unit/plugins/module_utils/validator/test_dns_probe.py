@@ -17,7 +17,8 @@ import dns.rcode
 import dns.rrset
 import pytest
 
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe import DnsProbe
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe import DnsProbe, expire, free_message_id
+from ansible_collections.stateful.nfs.tests.unit.plugins.module_utils.validator.dns_responder import table_reply
 
 
 class TinyDns:
@@ -39,19 +40,10 @@ class TinyDns:
                 data, peer = self.sock.recvfrom(4096)
             except OSError:
                 return
-            query = dns.message.from_wire(data)
-            question = query.question[0]
-            name = question.name.to_text(omit_final_dot=True)
-            rdtype = dns.rdatatype.to_text(question.rdtype)
+            name, rdtype, reply = table_reply(dns.message.from_wire(data), self.table)
             self.asked.append((name, rdtype))
             if name in self.silent:
                 continue
-            reply = dns.message.make_response(query)
-            values = self.table.get((name, rdtype))
-            if values is None:
-                reply.set_rcode(dns.rcode.NXDOMAIN)
-            else:
-                reply.answer.append(dns.rrset.from_text_list(question.name, 5, "IN", rdtype, values))
             self.sock.sendto(reply.to_wire(), peer)
 
     def close(self):
@@ -118,3 +110,20 @@ def test_hand_built_query_is_what_dnspython_builds(qname, rdtype):
     reference.id = 4242
     wanted = dns.rdatatype.from_text(rdtype)
     assert DnsProbe._query_wire(qname, wanted, 4242) == reference.to_wire()
+
+
+def test_a_free_message_id_skips_the_ids_in_flight_and_wraps():
+    assert free_message_id({}, 7) == (7, 8)
+    assert free_message_id({7: None, 8: None}, 7) == (9, 10)
+    assert free_message_id({0xFFFF: None}, 0xFFFF) == (0, 1)
+    assert free_message_id({}, 0xFFFF) == (0xFFFF, 0)
+
+
+def test_an_expired_question_is_asked_once_more_then_answered_timeout():
+    flying = {1: (("a.example", "A"), 1, "x", 10.0), 2: (("b.example", "A"), 2, "x", 10.0),
+              3: (("c.example", "A"), 1, "x", 99.0)}
+    todo, answers = [], {}
+    expire(flying, 10.0, todo, answers, 2.0)
+    assert todo == [(("a.example", "A"), 2)]
+    assert answers == {("b.example", "A"): {"rcode": "TIMEOUT", "values": [], "error": "no reply within 2.0 s"}}
+    assert list(flying) == [3]
