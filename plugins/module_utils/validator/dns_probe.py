@@ -65,6 +65,21 @@ def matches_question(reply, qname, wanted):
         and reply.question[0].name.to_text(omit_final_dot=True).lower() == qname
 
 
+def reply_in_flight(wire, flying):
+    """``(reply, entry)`` when ``wire`` is a reply to a question in flight (``id -> (key, attempt,
+    wanted, deadline)``, the entry is taken out), else ``(None, None)``: garbage, an unknown id, or
+    a reply to another question (an old answer to a reused id)."""
+    try:
+        reply = dns.message.from_wire(wire, ignore_trailing=True)
+    except dns.exception.DNSException:
+        return None, None
+    entry = flying.get(reply.id)
+    if entry is None or not matches_question(reply, entry[0][0], entry[2]):
+        return None, None
+    del flying[reply.id]
+    return reply, entry
+
+
 def free_message_id(flying, next_id):
     """The first message id from ``next_id`` on that is not in flight, and the id after it."""
     while next_id in flying:
@@ -139,7 +154,7 @@ class DnsProbe:
 
     def _pipeline(self, sock, keys, answers):
         todo = collections.deque((key, 1) for key in dict.fromkeys(keys))
-        flying = {}  # message id -> (key, attempt, query, wanted, deadline)
+        flying = {}  # message id -> (key, attempt, wanted, deadline)
         next_id = random.randint(0, 0xFFFF)
         while todo or flying:
             now = time.monotonic()
@@ -152,10 +167,10 @@ class DnsProbe:
                 except (OSError, UnicodeError, struct.error) as exc:
                     answers[key] = {"rcode": "ERROR", "values": [], "error": str(exc)}
                     continue
-                flying[ident] = (key, attempt, None, wanted, now + self.timeout)
+                flying[ident] = (key, attempt, wanted, now + self.timeout)
             if not flying:
                 continue
-            wait = max(0.0, min(entry[4] for entry in flying.values()) - time.monotonic())
+            wait = max(0.0, min(entry[3] for entry in flying.values()) - time.monotonic())
             readable = select.select([sock], [], [], wait)[0]
             if readable:
                 self._receive(sock, flying, answers)
@@ -172,15 +187,10 @@ class DnsProbe:
                     key = flying.pop(ident)[0]
                     answers[key] = {"rcode": "ERROR", "values": [], "error": str(exc)}
                 return
-            try:
-                reply = dns.message.from_wire(wire, ignore_trailing=True)
-            except dns.exception.DNSException:
+            reply, entry = reply_in_flight(wire, flying)
+            if reply is None:
                 continue
-            entry = flying.get(reply.id)
-            if entry is None or not matches_question(reply, entry[0][0], entry[3]):
-                continue
-            del flying[reply.id]
-            key, wanted = entry[0], entry[3]
+            key, wanted = entry[0], entry[2]
             if reply.flags & dns.flags.TC:
                 answers[key] = self._ask_tcp(key[0], wanted)
             else:

@@ -28,8 +28,8 @@ from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe i
     answer_values,
     expire,
     free_message_id,
-    matches_question,
     query_wire,
+    reply_in_flight,
 )
 
 try:
@@ -164,14 +164,9 @@ class StreamDnsProbe:
                 break
             wire = bytes(pending[2:2 + size])
             del pending[:2 + size]
-            try:
-                reply = dns.message.from_wire(wire, ignore_trailing=True)
-            except dns.exception.DNSException:
+            reply, entry = reply_in_flight(wire, flying)
+            if reply is None:
                 continue
-            entry = flying.get(reply.id)
-            if entry is None or not matches_question(reply, entry[0][0], entry[2]):
-                continue
-            del flying[reply.id]
             count += 1
             if reply.flags & dns.flags.TC:
                 answers[entry[0]] = {"rcode": "ERROR", "values": [],
