@@ -16,7 +16,7 @@ import yaml
 from ansible_collections.stateful.nfs.tests.packaging.collection_build import REPO, build, import_check, members
 
 # every file of the project under these ships; nothing under DEVELOPMENT does
-SHIPPED_DIRS = ("plugins/", "roles/", "playbooks/", "meta/", "docs/", "inventory/", "changelogs/")
+SHIPPED_DIRS = ("plugins/", "roles/", "playbooks/", "meta/", "docs/", "inventory/", "changelogs/", "tools/")
 SHIPPED_FILES = ("README.md", "COPYING", "MANIFEST.json", "FILES.json")
 DEVELOPMENT = (".venv/", ".tmp/", ".collections/", ".cache/", ".ansible/", ".pytest_cache/", ".ci/", "tests/",
                "extensions/", "bench/", ".gitignore", ".ansible-lint", ".yamllint", "Makefile", "requirements.txt",
