@@ -15,11 +15,15 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.stateful.nfs.plugins.module_utils.report.fields import k8s_field_changes, render_changes
+
 
 def applied_changes(registered):
     """``[{object, method, diff}]`` for each object a ``kubernetes.core.k8s`` call changed, in order.
 
-    ``object`` is ``<kind>/<name>``; ``diff`` is the module's diff (``--diff`` asks for it), else
+    ``object`` is ``<kind>/<name>``; ``diff`` is the module's diff (``--diff`` asks for it) as one line
+    per field that differs (``~ spec.replicas: 3 -> 5``), without managedFields, status and the other
+    fields the API server manages (module_utils/report/fields.py), else
     ``"created"`` for a created object and ``{}`` otherwise. A one-object call's result is the
     object's own result; a several-object call's is ``result.results``. A skipped task changed nothing.
     """
@@ -37,10 +41,13 @@ def applied_changes(registered):
             continue
         obj = item.get("result") or {}
         method = item.get("method")
+        diff = item["diff"] if "diff" in item else ("created" if method == "create" else {})
+        if isinstance(diff, dict) and ("before" in diff or "after" in diff):
+            diff = render_changes(k8s_field_changes(diff.get("before"), diff.get("after"))).splitlines()
         changes.append({
             "object": "%s/%s" % (obj.get("kind"), (obj.get("metadata") or {}).get("name")),
             "method": method,
-            "diff": item["diff"] if "diff" in item else ("created" if method == "create" else {}),
+            "diff": diff,
         })
     return changes
 

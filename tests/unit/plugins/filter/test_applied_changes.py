@@ -16,7 +16,9 @@ from ansible_collections.stateful.nfs.plugins.filter.applied_changes import Filt
 
 SERVICE = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "statefulset-headless", "namespace": "default"}}
 STATEFULSET = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "myapp", "namespace": "default"}}
-DIFF = {"before": {"spec": {"replicas": 3}}, "after": {"spec": {"replicas": 5}}}
+DIFF = {"before": {"spec": {"replicas": 3}, "metadata": {"generation": 4, "managedFields": [{"manager": "x"}]}, "status": {"a": 1}},
+        "after": {"spec": {"replicas": 5}, "metadata": {"generation": 5, "managedFields": [{"manager": "y"}]}, "status": {"a": 2}}}
+FIELDS = ["~ spec.replicas: 3 -> 5"]
 
 
 def item(obj, method, changed, diff=None):
@@ -31,7 +33,7 @@ def test_several_objects_each_changed_one_with_its_diff():
         item(SERVICE, "apply", False, {}),
         item(STATEFULSET, "apply", True, DIFF),
     ]}}
-    assert applied_changes(registered) == [{"object": "StatefulSet/myapp", "method": "apply", "diff": DIFF}]
+    assert applied_changes(registered) == [{"object": "StatefulSet/myapp", "method": "apply", "diff": FIELDS}]
 
 
 def test_created_objects_without_a_diff_say_created():
@@ -49,7 +51,7 @@ def test_created_objects_without_a_diff_say_created():
 
 def test_one_object_is_its_own_result():
     registered = item({"kind": "PersistentVolume", "metadata": {"name": "pv001"}}, "apply", True, DIFF)
-    assert applied_changes(registered) == [{"object": "PersistentVolume/pv001", "method": "apply", "diff": DIFF}]
+    assert applied_changes(registered) == [{"object": "PersistentVolume/pv001", "method": "apply", "diff": FIELDS}]
     assert applied_changes(item(STATEFULSET, "apply", False, {})) == []
 
 
