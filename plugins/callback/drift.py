@@ -9,7 +9,8 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: drift
 type: aggregate
-author: stateful.nfs contributors
+author:
+  - stateful.nfs maintainers (@stateful-nfs)
 version_added: 0.1.0
 short_description: Writes a drift report (JSON, JUnit XML, Markdown) of a C(--check --diff) run
 description:

@@ -104,7 +104,7 @@ def _walk(before, after, path, out):
         if key is not None:
             left = dict((item[key], item) for item in before)
             right = dict((item[key], item) for item in after)
-            order = [n for n in left] + [n for n in right if n not in left]
+            order = list(left) + [n for n in right if n not in left]
             for name in order:
                 child = '%s[%s=%s]' % (path, key, name)
                 if name not in right:

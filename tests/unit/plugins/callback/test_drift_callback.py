@@ -65,7 +65,7 @@ def plan(tmp_path, collections_root, repo_root):
             command = [os.path.join(BIN, "ansible-playbook"), "--check", "--diff"] + args
             env.update(ANSIBLE_CALLBACKS_ENABLED="stateful.nfs.drift", STATEFUL_NFS_DRIFT_DIR=str(out))
         env.update(env_extra or {})
-        proc = subprocess.run(command, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(command, env=env, cwd=str(tmp_path), check=False, capture_output=True, text=True, timeout=300)
         return proc.returncode, out, proc.stdout + proc.stderr
     return run
 
@@ -126,17 +126,17 @@ def test_an_output_dir_that_is_a_file_names_the_option(plan, tmp_path):
 def test_the_wrapper_without_a_report_is_an_error(tmp_path, repo_root):
     env = dict(os.environ, ANSIBLE_PLAYBOOK="/bin/true", STATEFUL_NFS_DRIFT_DIR=str(tmp_path / "report"))
     proc = subprocess.run([sys.executable, os.path.join(repo_root, "tools", "plan.py"), "site.yml"], env=env,
-                          capture_output=True, text=True, timeout=60)
+                          check=False, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "plan.py: error: no drift report" in proc.stderr
     proc = subprocess.run([sys.executable, os.path.join(repo_root, "tools", "plan.py"), "--report-dir"], env=env,
-                          capture_output=True, text=True, timeout=60)
+                          check=False, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "plan.py: --report-dir: expected a directory" in proc.stderr
 
 
 def test_ansible_doc_renders_the_callback(collections_root):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_root)
     proc = subprocess.run([os.path.join(BIN, "ansible-doc"), "-t", "callback", "--json", "stateful.nfs.drift"], env=env,
-                          capture_output=True, text=True, timeout=120)
+                          check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)["stateful.nfs.drift"]["doc"]
     assert doc["type"] == "aggregate"
