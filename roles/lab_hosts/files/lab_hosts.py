@@ -346,9 +346,7 @@ class Host:
             if ",UP" not in run(["ip", "-n", self.netns, "-o", "link", "show", "dev", dev]):
                 run(["ip", "-n", self.netns, "link", "set", "dev", dev, "up"])
                 changed.append("%s up" % dev)
-        if "default" not in run(["ip", "-n", self.netns, "route", "show", "default"]):
-            run(["ip", "-n", self.netns, "route", "add", "default", "via", spec["bridge_address"]])
-            changed.append("default route")
+        # No default route: a host reaches the lab network (198.51.100.0/24) and nothing else.
         # identity
         etc = os.path.join(self.merged, "etc")
         if not os.path.exists(os.path.join(etc, "ssh", "ssh_host_ed25519_key")):
