@@ -39,6 +39,15 @@ def hosts(playbook, tmp_path_factory):
     run(playbook, PLAYBOOK, lab_hosts.extra_vars("absent"))
 
 
+def test_lab_hosts_refuse_an_address_outside_test_net_2_before_any_change(playbook, tmp_path):
+    state_dir = tmp_path / "state"
+    bad = [{"name": "node1", "address": "192.0.2.11"}]
+    outcome = run(playbook, PLAYBOOK, {"lab_hosts_state_dir": str(state_dir), "lab_hosts_list": bad})
+    assert outcome.rc != 0
+    assert "lab_hosts_list: node1: 192.0.2.11 is not a host address of 198.51.100.0/24" in outcome.output, str(outcome)
+    assert not state_dir.exists()
+
+
 def test_lab_hosts_answer_ansible_over_ssh_with_sudo(hosts):
     rc, output = hosts.ansible("all", "-m", "ansible.builtin.command", "-a", "id -u", "-b")
     assert rc == 0, output

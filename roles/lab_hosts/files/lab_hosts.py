@@ -155,6 +155,8 @@ def user_ids(root, user):
 # ---------------------------------------------------------------- root
 
 def build_root(spec):
+    # The first task of the role: bad input is refused here, before anything is built or changed.
+    check_hosts(spec["hosts"], spec["netns_prefix"], spec["bridge_address"])
     cache = os.path.expanduser(spec["cache_dir"])
     packages = list(spec["packages"])
     key = root_key(spec["suite"], spec["mirror"], packages)
