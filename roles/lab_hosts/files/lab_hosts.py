@@ -97,7 +97,7 @@ def etc_hosts(hosts):
 # ---------------------------------------------------------------- small I/O helpers
 
 def run(argv, **kwargs):
-    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, **kwargs)
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False, **kwargs)
     if proc.returncode != 0:
         raise LabHostsError("%s failed (exit %d): %s" % (" ".join(argv), proc.returncode, proc.stderr.strip()))
     return proc.stdout
@@ -132,10 +132,9 @@ def netns_list():
     return [line.split()[0] for line in out.splitlines() if line.strip()]
 
 
-def link_exists(name, netns=None):
-    prefix = ["ip", "netns", "exec", netns] if netns else []
-    return subprocess.run(prefix + ["ip", "link", "show", "dev", name], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL).returncode == 0
+def link_exists(name):
+    return subprocess.run(["ip", "link", "show", "dev", name], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, check=False).returncode == 0
 
 
 def has_address(dev, cidr, netns=None):
