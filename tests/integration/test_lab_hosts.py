@@ -41,10 +41,10 @@ def hosts(playbook, tmp_path_factory):
 
 def test_lab_hosts_refuse_an_address_outside_test_net_2_before_any_change(playbook, tmp_path):
     state_dir = tmp_path / "state"
-    bad = [{"name": "node1", "address": "192.0.2.11"}]
+    bad = [{"name": "node1", "address": "203.0.113.11"}]
     outcome = run(playbook, PLAYBOOK, {"lab_hosts_state_dir": str(state_dir), "lab_hosts_list": bad})
     assert outcome.rc != 0
-    assert "lab_hosts_list: node1: 192.0.2.11 is not a host address of 198.51.100.0/24" in outcome.output, str(outcome)
+    assert "lab_hosts_list: node1: 203.0.113.11 is not a host address of 198.51.100.0/24" in outcome.output, str(outcome)
     assert not state_dir.exists()
 
 

@@ -26,7 +26,7 @@ def test_lab_hosts_accepts_the_default_topology():
 
 
 @pytest.mark.parametrize("hosts,gateway,message", [
-    ([{"name": "n", "address": "192.0.2.10"}], "198.51.100.1", "lab_hosts_list: n: 192.0.2.10 is not a host address of 198.51.100.0/24"),
+    ([{"name": "n", "address": "203.0.113.10"}], "198.51.100.1", "lab_hosts_list: n: 203.0.113.10 is not a host address of 198.51.100.0/24"),
     ([{"name": "n", "address": "198.51.100.255"}], "198.51.100.1", "lab_hosts_list: n: 198.51.100.255 is not a host address of 198.51.100.0/24"),
     ([{"name": "n", "address": "10.0.0.1"}], "198.51.100.1", "lab_hosts_list: n: 10.0.0.1 is not a host address"),
     ([{"name": "n", "address": "node"}], "198.51.100.1", "lab_hosts_list: n: 'node' is not an IP address"),
