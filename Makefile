@@ -17,7 +17,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help setup demo test lint sanity units packaging integration bench lab-up lab-down changelog clean fresh-packages bench-tools test-tools
+.PHONY: help setup demo test lint sanity units packaging integration bench lab-up lab-down changelog clean fresh-packages bench-tools test-tools lab-hosts-tools lab-hosts-up lab-hosts-down
 
 help:
 	@echo "make demo   - set up, start the lab, run the tutorial (playbooks/site.yml) and print the report"
@@ -25,6 +25,7 @@ help:
 	@echo "              integration and Molecule tests"
 	@echo "make bench  - benchmarks on the lab (bench/results/latest.md)"
 	@echo "make lab-up / make lab-down - start / stop the lab alone"
+	@echo "make lab-hosts-up / make lab-hosts-down - start / stop the lab's separate SSH test hosts (198.51.100.0/24)"
 
 setup: $(VENV)/.installed $(COLLECTION_LINK)
 
@@ -55,6 +56,16 @@ bench-tools:
 test-tools:
 	@command -v rsvg-convert >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends librsvg2-bin; }
 
+# The lab's separate test hosts (roles/lab_hosts) build their Debian root with mmdebstrap (Debian's mmdebstrap).
+lab-hosts-tools:
+	@command -v mmdebstrap >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap; }
+
+lab-hosts-up: setup lab-hosts-tools
+	$(BIN)/ansible-playbook playbooks/lab_hosts.yml -e lab_hosts_state=present
+
+lab-hosts-down: setup
+	$(BIN)/ansible-playbook playbooks/lab_hosts.yml -e lab_hosts_state=absent
+
 bench: setup lab-up bench-tools
 	$(BIN)/python bench/run.py
 
@@ -76,7 +87,7 @@ units: setup test-tools
 packaging: setup
 	$(BIN)/pytest tests/packaging
 
-integration: setup
+integration: setup lab-hosts-tools
 	$(BIN)/pytest tests/integration
 
 test: lint sanity units packaging integration

@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The pure rules of the lab_hosts role's helper (roles/lab_hosts/files/lab_hosts.py): host list checks,
+the root's cache key and /etc/hosts. The I/O is covered by tests/integration/test_lab_hosts.py."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib.util
+import os
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_SPEC = importlib.util.spec_from_file_location("lab_hosts_helper", os.path.join(REPO, "roles", "lab_hosts", "files", "lab_hosts.py"))
+helper = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(helper)
+
+GOOD = [{"name": "nfs1", "address": "198.51.100.33"}, {"name": "node1", "address": "198.51.100.11"}]
+
+
+def test_lab_hosts_accepts_the_default_topology():
+    helper.check_hosts(GOOD, "snfs-", "198.51.100.1")
+
+
+@pytest.mark.parametrize("hosts,gateway,message", [
+    ([{"name": "n", "address": "203.0.113.10"}], "198.51.100.1", "lab_hosts_list: n: 203.0.113.10 is not a host address of 198.51.100.0/24"),
+    ([{"name": "n", "address": "198.51.100.255"}], "198.51.100.1", "lab_hosts_list: n: 198.51.100.255 is not a host address of 198.51.100.0/24"),
+    ([{"name": "n", "address": "10.0.0.1"}], "198.51.100.1", "lab_hosts_list: n: 10.0.0.1 is not a host address"),
+    ([{"name": "n", "address": "node"}], "198.51.100.1", "lab_hosts_list: n: 'node' is not an IP address"),
+    (GOOD, "10.0.0.1", "lab_hosts_bridge_address: 10.0.0.1 is not in 198.51.100.0/24"),
+    ([], "198.51.100.1", "lab_hosts_list: no hosts"),
+    ([{"name": "Node1", "address": "198.51.100.11"}], "198.51.100.1", "lab_hosts_list: host name 'Node1' is not a lower-case name"),
+    ([{"name": "a-very-long-name", "address": "198.51.100.11"}], "198.51.100.1", "snfs-a-very-long-name is longer than 15 characters"),
+    (GOOD + [{"name": "node1", "address": "198.51.100.12"}], "198.51.100.1", "lab_hosts_list: host name node1 is listed twice"),
+    (GOOD + [{"name": "node2", "address": "198.51.100.11"}], "198.51.100.1", "lab_hosts_list: node2: address 198.51.100.11 is used twice"),
+    ([{"name": "n", "address": "198.51.100.1"}], "198.51.100.1", "lab_hosts_list: n: address 198.51.100.1 is used twice"),
+])
+def test_lab_hosts_refuses_bad_host_lists(hosts, gateway, message):
+    with pytest.raises(helper.LabHostsError) as caught:
+        helper.check_hosts(hosts, "snfs-", gateway)
+    assert message in str(caught.value)
+
+
+def test_lab_hosts_root_key_follows_the_package_set_only():
+    key = helper.root_key("bookworm", "http://deb.debian.org/debian", ["sudo", "python3"])
+    assert key == helper.root_key("bookworm", "http://deb.debian.org/debian", ["python3", "sudo", "sudo"])
+    assert key != helper.root_key("bookworm", "http://deb.debian.org/debian", ["python3", "sudo", "nfs-ganesha"])
+    assert key != helper.root_key("trixie", "http://deb.debian.org/debian", ["python3", "sudo"])
+
+
+def test_lab_hosts_etc_hosts_names_every_host():
+    assert helper.etc_hosts(GOOD).splitlines()[2:] == ["198.51.100.33\tnfs1", "198.51.100.11\tnode1"]
