@@ -58,9 +58,9 @@ from ansible.plugins.callback import CallbackBase
 
 from ansible_collections.stateful.nfs.plugins.module_utils.report.drift import result_changes
 from ansible_collections.stateful.nfs.plugins.module_utils.report.outputs import (
-    finish, junit_xml, markdown, new_report, report_json)
+    finish, report_junit, markdown, new_report, report_json)
 
-FILES = {"drift.json": report_json, "drift.xml": junit_xml, "drift.md": markdown}
+FILES = {"drift.json": report_json, "drift.xml": report_junit, "drift.md": markdown}
 
 
 class CallbackModule(CallbackBase):

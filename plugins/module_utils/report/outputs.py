@@ -51,7 +51,7 @@ def _case_name(entry):
     return "%s: %s" % (entry["task"], entry["resource"])
 
 
-def junit_xml(report):
+def report_junit(report):
     """One ``<testsuite>`` per host; in it one failing ``<testcase>`` per resource that would change
     (the diff is the failure's text), one passing case per task that changes nothing, and one
     ``<error>`` case per failed task or unreachable host. Skipped tasks are left out."""

@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.stateful.nfs.plugins.module_utils.report.drift import result_changes
 from ansible_collections.stateful.nfs.plugins.module_utils.report.fields import DiffInputError
 from ansible_collections.stateful.nfs.plugins.module_utils.report.outputs import (
-    MARKDOWN_DIFF_LINES, junit_xml, markdown, new_report, report_json)
+    MARKDOWN_DIFF_LINES, report_junit, markdown, new_report, report_json)
 
 
 def _report(k8s_multi_result, template_result, errors=()):
@@ -39,7 +39,7 @@ def test_json_has_the_verdict_counts_and_changes(k8s_multi_result, template_resu
 
 
 def test_junit_fails_one_case_per_drifted_resource(k8s_multi_result, template_result):
-    root = ElementTree.fromstring(junit_xml(_report(k8s_multi_result, template_result)))
+    root = ElementTree.fromstring(report_junit(_report(k8s_multi_result, template_result)))
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "2", "0")
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert sorted(suites) == ["drift cp", "drift nfs1"]
@@ -55,7 +55,7 @@ def test_errors_are_error_cases_and_win_over_drift(k8s_multi_result, template_re
     errors = [{"host": "nfs2", "task": "Gathering Facts", "action": "ansible.builtin.gather_facts",
                "message": "ssh: connect to host nfs2 port 22: No route", "unreachable": True}]
     report = _report(k8s_multi_result, template_result, errors)
-    root = ElementTree.fromstring(junit_xml(report))
+    root = ElementTree.fromstring(report_junit(report))
     error = root.find("testsuite[@name='drift nfs2']/testcase/error")
     assert (error.get("type"), error.get("message")) == ("unreachable", "ssh: connect to host nfs2 port 22: No route")
     text = markdown(report)
