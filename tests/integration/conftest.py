@@ -20,7 +20,7 @@ pytest.register_assert_rewrite("ansible_collections.stateful.nfs.tests.integrati
 
 from ansible_collections.stateful.nfs.tests.integration.helpers.ansible_runs import (  # noqa: E402
     HELPERS,
-    LAB_INVENTORY,
+    LOCAL_INVENTORY,
     run,
     run_playbook,
 )
@@ -56,7 +56,7 @@ def kube(lab):
 def lab_exports(lab, playbook, tmp_path_factory):
     """The lab's nfs_server_exported facts (the nfs_server role run on the lab inventory)."""
     path = tmp_path_factory.mktemp("exports") / "exports.json"
-    outcome = run(playbook, HELPERS + "/exports.yml", {"it_exports_file": str(path)}, inventory=LAB_INVENTORY,
+    outcome = run(playbook, HELPERS + "/exports.yml", {"it_exports_file": str(path)}, inventory=LOCAL_INVENTORY,
                   tags=["it-k8s-facts-only"])
     assert outcome.rc == 0, str(outcome)
     with open(str(path)) as stream:

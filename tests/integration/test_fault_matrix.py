@@ -25,7 +25,7 @@ import uuid
 
 import pytest
 
-from ansible_collections.stateful.nfs.tests.integration.helpers.ansible_runs import LAB_INVENTORY, ok, refused, run, run_module
+from ansible_collections.stateful.nfs.tests.integration.helpers.ansible_runs import LOCAL_INVENTORY, ok, refused, run, run_module
 from ansible_collections.stateful.nfs.tests.integration.helpers.nfs import OwnNfs, host_state, lab_ganesha_pid, listening
 from ansible_collections.stateful.nfs.tests.integration.helpers.stacks import (
     UNSET,
@@ -395,7 +395,7 @@ def test_invalid_input_is_refused_naming_the_field(lab, fault_baseline, tmp_path
         elif where == "deploy-sts":
             outcome = fault_baseline.deploy(it_deploy_volumes=False, **values)
         elif where == "nfs_client":
-            outcome = run(fault_baseline.runner, NFS_CLIENT_PLAYBOOK, values, inventory=LAB_INVENTORY)
+            outcome = run(fault_baseline.runner, NFS_CLIENT_PLAYBOOK, values, inventory=LOCAL_INVENTORY)
         else:
             outcome = fault_baseline.playbook(where, **values)
         assert outcome.rc != 0, "expected a refusal\n%s" % outcome

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from ansible_collections.stateful.nfs.tests.integration.helpers.ansible_runs import LAB_INVENTORY, ok, refused, run
+from ansible_collections.stateful.nfs.tests.integration.helpers.ansible_runs import LOCAL_INVENTORY, ok, refused, run
 from ansible_collections.stateful.nfs.tests.integration.helpers.kube import Kube, k8s_time, ready
 from ansible_collections.stateful.nfs.tests.integration.helpers.nfs import nfs_read
 from ansible_collections.stateful.nfs.tests.integration.helpers.stacks import (
@@ -50,7 +50,7 @@ def test_site_yml_replays_the_tutorial(stacks, kube, lab_exports):
     del extra["nfs_volumes_exports"]  # site.yml takes them from the nfs_server role's facts
 
     def site(**kwargs):
-        return run(stack.runner, "playbooks/site.yml", extra, inventory=LAB_INVENTORY, **kwargs)
+        return run(stack.runner, "playbooks/site.yml", extra, inventory=LOCAL_INVENTORY, **kwargs)
 
     dry = ok(site(check=True, diff=True))
     assert kube.get("namespace", stack.namespace) is None, "check mode created the namespace"

@@ -37,6 +37,8 @@ def test_lab_hosts_accepts_the_default_topology():
     (GOOD + [{"name": "node1", "address": "198.51.100.12"}], "198.51.100.1", "lab_hosts_list: host name node1 is listed twice"),
     (GOOD + [{"name": "node2", "address": "198.51.100.11"}], "198.51.100.1", "lab_hosts_list: node2: address 198.51.100.11 is used twice"),
     ([{"name": "n", "address": "198.51.100.1"}], "198.51.100.1", "lab_hosts_list: n: address 198.51.100.1 is used twice"),
+    # the default gateway is an address no host holds: a host there would answer for it
+    ([{"name": "n", "address": "198.51.100.254"}], "198.51.100.1", "lab_hosts_list: n: address 198.51.100.254 is used twice"),
 ])
 def test_lab_hosts_refuses_bad_host_lists(hosts, gateway, message):
     with pytest.raises(helper.LabHostsError) as caught:
@@ -49,6 +51,40 @@ def test_lab_hosts_root_key_follows_the_package_set_only():
     assert key == helper.root_key("bookworm", "http://deb.debian.org/debian", ["python3", "sudo", "sudo"])
     assert key != helper.root_key("bookworm", "http://deb.debian.org/debian", ["python3", "sudo", "nfs-ganesha"])
     assert key != helper.root_key("trixie", "http://deb.debian.org/debian", ["python3", "sudo"])
+
+
+@pytest.mark.parametrize("gateway", ["198.51.100.1", "203.0.113.1"])
+def test_lab_hosts_refuses_a_gateway_someone_holds_or_outside_the_network(gateway):
+    with pytest.raises(helper.LabHostsError) as caught:
+        helper.check_hosts(GOOD, "snfs-", "198.51.100.1", gateway)
+    assert str(caught.value).startswith("lab_hosts_gateway: %s must be an address of 198.51.100.0/24 that nothing holds" % gateway)
+
+
+def test_lab_hosts_root_key_follows_the_local_repository():
+    key = helper.root_key("bookworm", "http://deb.debian.org/debian", ["sudo"])
+    with_repo = helper.root_key("bookworm", "http://deb.debian.org/debian", ["sudo"], ["nfs-common", "libnfs-utils"])
+    assert with_repo != key
+    assert with_repo == helper.root_key("bookworm", "http://deb.debian.org/debian", ["sudo"], ["libnfs-utils", "nfs-common", "nfs-common"])
+    # a package moved from the local repository into the root is another root
+    assert with_repo != helper.root_key("bookworm", "http://deb.debian.org/debian", ["sudo", "nfs-common"], ["libnfs-utils"])
+
+
+def test_lab_hosts_packages_index_is_the_control_text_with_file_name_size_and_digest():
+    debs = [
+        ("nfs-common_2.6.2-4_amd64.deb", "Package: nfs-common\nVersion: 1:2.6.2-4\nArchitecture: amd64\n", 250000, "ab" * 32),
+        ("libnfs13_5.0.2-1_amd64.deb", "Package: libnfs13\nVersion: 5.0.2-1\nArchitecture: amd64\n", 120000, "cd" * 32),
+    ]
+    index = helper.packages_index(debs)
+    stanzas = index.split("\n\n")
+    assert [s.splitlines()[0] for s in stanzas] == ["Package: libnfs13", "Package: nfs-common"]
+    assert stanzas[1].splitlines()[3:] == ["Filename: ./nfs-common_2.6.2-4_amd64.deb", "Size: 250000", "SHA256: " + "ab" * 32]
+    assert index.endswith("\n") and helper.packages_index([]) == ""
+
+
+def test_lab_hosts_pid_ranges_differ_per_host_and_stay_below_the_smallest_pid_max():
+    bases = [helper.pid_base("198.51.100.%d" % octet) for octet in range(1, 255)]
+    assert len(set(bases)) == len(bases) and max(bases) < 32768
+    assert helper.pid_base("198.51.100.11") == 1100
 
 
 def test_lab_hosts_etc_hosts_names_every_host():

@@ -33,6 +33,9 @@ _HINTS = (
      "(root_squash maps root to the anonymous uid) may not write to the export directory"),
     (("nfs4err_noent", "no such file", "enoent"),
      "the export's pseudo path does not exist on the server (not exported, or a different pseudo path)"),
+    (("nfs4err_exist",),
+     "the marker file already exists in the export (an earlier write probe left it, and libnfs cannot replace a "
+     "file over NFSv4): remove it on the server, or probe with another marker"),
     (("nfs4err_rofs", "read-only"),
      "the export is read-only"),
     (("nfs4err_wrongsec", "wrongsec"),

@@ -44,6 +44,10 @@ HOST_KEY_TYPES = ("ed25519", "ecdsa", "rsa")
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 # Device nodes bind-mounted from the controller into each host's small /dev.
 DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
+# The hosts' local apt repository (flat), inside the shared root.
+REPO_DIR = "/var/lib/stateful-nfs-lab/debs"
+# The hosts' default gateway: an address in the lab network that no host or bridge holds.
+DEFAULT_GATEWAY = "198.51.100.254"
 
 
 class LabHostsError(Exception):
@@ -52,17 +56,24 @@ class LabHostsError(Exception):
 
 # ---------------------------------------------------------------- pure rules (unit tested)
 
-def root_key(suite, mirror, packages):
-    """The cache key of a root: the suite, the mirror and the sorted, de-duplicated package list."""
+def root_key(suite, mirror, packages, repo_packages=()):
+    """The cache key of a root: the suite, the mirror, the sorted, de-duplicated package list and the packages
+    of its local repository."""
     text = "\n".join([suite, mirror] + sorted(set(packages)))
+    if repo_packages:
+        text += "\nrepo:" + ",".join(sorted(set(repo_packages)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def check_hosts(hosts, netns_prefix, bridge_address):
+def check_hosts(hosts, netns_prefix, bridge_address, default_gateway=DEFAULT_GATEWAY):
     """Refuse host lists that would leave TEST-NET-2, collide, or make interface names too long."""
     gateway = ipaddress.ip_address(bridge_address)
     if gateway not in NETWORK:
         raise LabHostsError("lab_hosts_bridge_address: %s is not in %s" % (gateway, NETWORK))
+    unanswered = ipaddress.ip_address(default_gateway)
+    if unanswered not in NETWORK or unanswered == gateway:
+        raise LabHostsError("lab_hosts_gateway: %s must be an address of %s that nothing holds (not the bridge's)"
+                            % (unanswered, NETWORK))
     if not hosts:
         raise LabHostsError("lab_hosts_list: no hosts")
     seen_names, seen_addresses = set(), {gateway}
@@ -81,10 +92,28 @@ def check_hosts(hosts, netns_prefix, bridge_address):
             raise LabHostsError("lab_hosts_list: %s: %s is not a host address of %s" % (name, ip, NETWORK))
         if name in seen_names:
             raise LabHostsError("lab_hosts_list: host name %s is listed twice" % name)
-        if ip in seen_addresses:
+        if ip in seen_addresses or ip == unanswered:
             raise LabHostsError("lab_hosts_list: %s: address %s is used twice" % (name, ip))
         seen_names.add(name)
         seen_addresses.add(ip)
+
+
+def packages_index(debs):
+    """The ``Packages`` index of a flat apt repository (``deb [trusted=yes] file:DIR ./``).
+
+    ``debs``: ``(file name, control text, size, sha256)`` per package, the control text as ``dpkg-deb --field``
+    prints it. Each stanza is the control text plus Filename, Size and SHA256, in file name order."""
+    stanzas = []
+    for filename, control, size, sha256 in sorted(debs):
+        text = control.rstrip("\n")
+        stanzas.append("%s\nFilename: ./%s\nSize: %d\nSHA256: %s\n" % (text, filename, size, sha256))
+    return "\n".join(stanzas)
+
+
+def pid_base(address):
+    """Where a host's PIDs start: 100 times the last byte of its address (11 -> 1100, 254 -> 25400), below
+    the smallest pid_max (32768), so that no two lab hosts hand out the same PIDs at once."""
+    return 100 * int(ipaddress.ip_address(address).packed[-1])
 
 
 def etc_hosts(hosts):
@@ -155,10 +184,11 @@ def user_ids(root, user):
 
 def build_root(spec):
     # The first task of the role: bad input is refused here, before anything is built or changed.
-    check_hosts(spec["hosts"], spec["netns_prefix"], spec["bridge_address"])
+    check_hosts(spec["hosts"], spec["netns_prefix"], spec["bridge_address"], spec.get("gateway", DEFAULT_GATEWAY))
     cache = os.path.expanduser(spec["cache_dir"])
     packages = list(spec["packages"])
-    key = root_key(spec["suite"], spec["mirror"], packages)
+    repo_packages = sorted(set(spec.get("repo_packages") or []))
+    key = root_key(spec["suite"], spec["mirror"], packages, repo_packages)
     root = os.path.join(cache, "root-" + key)
     result = {"changed": False, "root": root, "key": key}
     if os.path.exists(os.path.join(root, ".lab-hosts-root")):
@@ -170,8 +200,15 @@ def build_root(spec):
         shutil.rmtree(partial)
     os.makedirs(cache, exist_ok=True)
     start = time.time()
-    run(["mmdebstrap", "--quiet", "--mode=root", "--variant=minbase", "--include=" + ",".join(sorted(set(packages))),
-         spec["suite"], partial, spec["mirror"]])
+    hooks = []
+    if repo_packages:
+        # Downloaded (not installed) with mmdebstrap's own apt configuration, while the mirror is still
+        # reachable: each host installs from this local repository into its own overlay, with no network.
+        hooks = ["--customize-hook=mkdir -p \"$1%s/partial\" && chroot \"$1\" apt-get --yes --no-install-recommends"
+                 " --download-only -o Dir::Cache::Archives=%s install %s && rm -rf \"$1%s/partial\" \"$1%s/lock\""
+                 % (REPO_DIR, REPO_DIR, " ".join(repo_packages), REPO_DIR, REPO_DIR)]
+    run(["mmdebstrap", "--quiet", "--mode=root", "--variant=minbase", "--include=" + ",".join(sorted(set(packages)))]
+        + hooks + [spec["suite"], partial, spec["mirror"]])
     user = spec["user"]
     etc = os.path.join(partial, "etc")
     # Each host generates its own host keys in its own overlay; the shared root keeps none.
@@ -196,12 +233,42 @@ def build_root(spec):
     write_if_changed(os.path.join(etc, "ssh", "sshd_config.d", "lab-hosts.conf"),
                      "# stateful.nfs lab host: key logins only, no DNS lookups\n"
                      "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin no\nUseDNS no\n")
+    # No init system to start daemons: package scripts must not try (the roles start what they need).
+    write_if_changed(os.path.join(partial, "usr", "sbin", "policy-rc.d"),
+                     "#!/bin/sh\n# stateful.nfs lab host: no init system, package scripts start nothing\nexit 101\n", mode=0o755)
+    apt_sources(partial, repo_packages)
     run(["chroot", partial, "apt-get", "clean"])
     with open(os.path.join(partial, ".lab-hosts-root"), "w") as stream:
-        json.dump({"suite": spec["suite"], "mirror": spec["mirror"], "packages": sorted(set(packages))}, stream)
+        json.dump({"suite": spec["suite"], "mirror": spec["mirror"], "packages": sorted(set(packages)),
+                   "repo_packages": repo_packages}, stream)
     os.rename(partial, root)
     result.update(changed=True, seconds=round(time.time() - start, 1))
     return result
+
+
+def apt_sources(root, repo_packages):
+    """Point apt in ``root`` at its local repository only (the hosts have no route to a mirror), with a
+    Packages index written from the downloaded files."""
+    repo = os.path.join(root, REPO_DIR.lstrip("/"))
+    debs = []
+    if repo_packages:
+        for name in sorted(os.listdir(repo)):
+            if name.endswith(".deb"):
+                path = os.path.join(repo, name)
+                with open(path, "rb") as stream:
+                    digest = hashlib.sha256(stream.read()).hexdigest()
+                debs.append((name, run(["dpkg-deb", "--field", path]), os.path.getsize(path), digest))
+        if not debs:
+            raise LabHostsError("lab_hosts_repo_packages: nothing was downloaded for %s" % ", ".join(repo_packages))
+    os.makedirs(repo, exist_ok=True)
+    write_if_changed(os.path.join(repo, "Packages"), packages_index(debs))
+    sources = os.path.join(root, "etc", "apt", "sources.list.d")
+    for name in os.listdir(sources):
+        os.remove(os.path.join(sources, name))
+    write_if_changed(os.path.join(root, "etc", "apt", "sources.list"),
+                     "# stateful.nfs lab host: the packages downloaded when the root was built (lab_hosts_repo_packages)\n"
+                     "deb [trusted=yes] file:%s ./\n" % REPO_DIR)
+    run(["chroot", root, "apt-get", "update", "-q"])
 
 
 # ---------------------------------------------------------------- hosts
@@ -259,10 +326,15 @@ class Host:
             "mount -t tmpfs -o mode=1777 tmp {r}/tmp",
             "mkdir -p {r}/run/sshd",
             "hostname {name}",
+            # Each host's processes get their own PID range, as on separate machines: NFSv4 clients such as
+            # libnfs name themselves by PID ("Libnfs pid:N ..."), and two hosts' PID namespaces counting from 1
+            # in step would present one client ID from two addresses (NFS4ERR_CLID_INUSE).
+            "echo {pid_base} > {r}/proc/sys/kernel/ns_last_pid",
         ]
         for device in DEVICES:
             mounts.append("touch {r}/dev/%s && mount --bind /dev/%s {r}/dev/%s" % (device, device, device))
-        script = "set -e\n" + "\n".join(line.format(r=self.merged, name=self.name) for line in mounts) + \
+        script = "set -e\n" + "\n".join(line.format(r=self.merged, name=self.name, pid_base=pid_base(self.address))
+                                         for line in mounts) + \
             "\nexec chroot {r} /usr/sbin/sshd -D -e\n".format(r=self.merged)
         with open(self.log_file, "ab") as log:
             proc = subprocess.Popen(["ip", "netns", "exec", self.netns, "unshare", "--mount", "--pid", "--uts", "--fork",
@@ -347,7 +419,13 @@ class Host:
             if ",UP" not in run(["ip", "-n", self.netns, "-o", "link", "show", "dev", dev]):
                 run(["ip", "-n", self.netns, "link", "set", "dev", dev, "up"])
                 changed.append("%s up" % dev)
-        # No default route: a host reaches the lab network (198.51.100.0/24) and nothing else.
+        # A default route, so that a host has a default IPv4 address (Ansible's default_ipv4) as a real
+        # machine does. Its gateway is an address no one holds (lab_hosts_gateway): whatever the controller's
+        # ip_forward says, a host reaches the lab network (198.51.100.0/24) and nothing else.
+        gateway = spec.get("gateway", DEFAULT_GATEWAY)
+        if "default via %s " % gateway not in run(["ip", "-n", self.netns, "-4", "route", "show", "default"]) + " ":
+            run(["ip", "-n", self.netns, "route", "replace", "default", "via", gateway, "dev", "eth0"])
+            changed.append("default route")
         # identity
         etc = os.path.join(self.merged, "etc")
         if not os.path.exists(os.path.join(etc, "ssh", "ssh_host_ed25519_key")):
@@ -402,7 +480,7 @@ def bridge_marker(spec):
 
 def hosts_up(spec):
     hosts = spec["hosts"]
-    check_hosts(hosts, spec["netns_prefix"], spec["bridge_address"])
+    check_hosts(hosts, spec["netns_prefix"], spec["bridge_address"], spec.get("gateway", DEFAULT_GATEWAY))
     if not os.path.exists(os.path.join(spec["root"], ".lab-hosts-root")):
         raise LabHostsError("lab_hosts: the root %s is not built" % spec["root"])
     state = os.path.expanduser(spec["state_dir"])

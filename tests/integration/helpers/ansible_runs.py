@@ -18,8 +18,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO / ".venv")) / "bin"
-# The playbooks of tests/integration/k8s_roles/ (deploy.yml, exports.yml), and the lab's inventory.
+# The playbooks of tests/integration/k8s_roles/ (deploy.yml, exports.yml), and the lab on one machine
+# (inventory/local: NFS server and node on loopback), the tests' default inventory. The tests of the
+# lab's separate SSH hosts (inventory/lab) name it.
 HELPERS = "tests/integration/k8s_roles"
+LOCAL_INVENTORY = "inventory/local"
 LAB_INVENTORY = "inventory/lab"
 
 
@@ -30,6 +33,7 @@ def ansible_env(extra=None):
         {
             "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
             "ANSIBLE_COLLECTIONS_PATH": str(REPO / ".collections"),
+            "ANSIBLE_INVENTORY": str(REPO / LOCAL_INVENTORY),
             "ANSIBLE_FORCE_COLOR": "0",
             "ANSIBLE_NOCOLOR": "1",
             "PATH": "%s:%s" % (VENV_BIN, env.get("PATH", "")),

@@ -26,6 +26,9 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs.probe import (
     ('Failed to open nfs://127.0.0.1/nope/x?version=4: NFS4: (path /nope) failed with NFS4ERR_NOENT(-2)',
      "pseudo path does not exist"),
     ("timed out after 15 s.", "cannot be reached"),
+    # seen on the lab's separate hosts: a second write probe with the same marker
+    ('Failed to creat file /.stateful-nfs-probe-node1: creat call failed with "NFS4: (path /) failed with NFS4ERR_EXIST(-17)"',
+     "the marker file already exists in the export"),
     ("something new", "libnfs reported an error"),
 ])
 def test_explain_failure(output, needle):
