@@ -92,9 +92,16 @@ def test_lab_hosts_each_have_their_own_name_address_and_etc(hosts):
 def test_lab_hosts_reach_each_other_and_nothing_beyond_the_lab_network(hosts):
     probe = "python3 -c 'import socket; socket.create_connection((\"%s\", 22), timeout=5).close()'" % HOSTS["nfs1"]
     hosts.ssh("node1", probe)
-    # No default route: a host can address 198.51.100.0/24 only.
+    # A default route (Ansible's default_ipv4 is the host's address) to a gateway no one holds.
     assert hosts.ssh("outsider", "ip -4 route show")[1].split("\n")[:-1] == [
+        "default via 198.51.100.254 dev eth0 ",
         "198.51.100.0/24 dev eth0 proto kernel scope link src %s " % HOSTS["outsider"]]
+    facts = hosts.ansible("outsider", "-m", "ansible.builtin.setup", "-a", "gather_subset=min,network filter=ansible_default_ipv4")[1]
+    assert '"address": "%s"' % HOSTS["outsider"] in facts, facts
+    # so nothing beyond the lab network answers: the gateway's address is not resolved (no route to host)
+    rc, _out, err = hosts.ssh("outsider", "python3 -c 'import socket; socket.create_connection((\"198.51.100.254\", 80), timeout=10)'",
+                              check=False)
+    assert rc != 0 and "No route to host" in err, err
 
 
 def test_lab_hosts_inventory_groups(hosts):

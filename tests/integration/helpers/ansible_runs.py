@@ -24,6 +24,9 @@ VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO / ".venv")) / "bin"
 HELPERS = "tests/integration/k8s_roles"
 LOCAL_INVENTORY = "inventory/local"
 LAB_INVENTORY = "inventory/lab"
+# A YAML or JSON file of lab_* variables (another state directory and other ports) given to every playbook
+# the tests run, so that the tests can use a second lab beside a running one; unset: the default lab.
+LAB_VARS_FILE = os.environ.get("STATEFUL_NFS_LAB_VARS")
 
 
 def ansible_env(extra=None):
@@ -108,6 +111,8 @@ def run_playbook(playbook, extra_vars=None, inventory=None, check=False, diff=Fa
     cmd = [str(VENV_BIN / "ansible-playbook"), str(REPO / playbook)]
     if inventory:
         cmd += ["-i", str(REPO / inventory)]
+    if LAB_VARS_FILE:
+        cmd += ["-e", "@" + LAB_VARS_FILE]
     if extra_vars:
         cmd += ["-e", json.dumps(extra_vars)]
     if check:

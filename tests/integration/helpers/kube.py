@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import subprocess
 import tempfile
 import threading
@@ -17,10 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import urllib3
+import yaml
 from kubernetes import client, config, watch
 
-# Where playbooks/lab_up.yml keeps the lab (kubeconfig, bin/kubectl).
-LAB_STATE_DIR = Path("~/.local/state/stateful-nfs-lab").expanduser()
+# Where playbooks/lab_up.yml keeps the lab (kubeconfig, bin/kubectl): its default, or lab_state_dir of the
+# file STATEFUL_NFS_LAB_VARS names (helpers/ansible_runs.py gives that file to every playbook).
+LAB_STATE_DIR = Path(
+    (yaml.safe_load(open(os.environ["STATEFUL_NFS_LAB_VARS"])) or {}).get("lab_state_dir", "~/.local/state/stateful-nfs-lab")
+    if os.environ.get("STATEFUL_NFS_LAB_VARS") else "~/.local/state/stateful-nfs-lab").expanduser()
 
 
 def truthy(value):
