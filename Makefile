@@ -39,7 +39,7 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-lab-up: setup
+lab-up: setup lab-hosts-tools
 	$(BIN)/ansible-playbook playbooks/lab_up.yml
 
 lab-down: setup

@@ -56,7 +56,10 @@ class Topology(LabHosts):
         self.runner = runner
 
     def playbook(self, playbook, extra_vars=None, **kwargs):
-        values = {"lab_hosts_state_dir": self.state_dir}
+        values = {"lab_hosts_state_dir": self.state_dir,
+                  "ansible_ssh_private_key_file": self.path("id_ed25519"),
+                  "ansible_ssh_common_args": "-o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes"
+                                             % self.path("known_hosts")}
         values.update(extra_vars or {})
         return run(self.runner, playbook, values, inventory=LAB_INVENTORY,
                    env={"ANSIBLE_SSH_CONTROL_PATH_DIR": self.control_dir}, **kwargs)

@@ -333,9 +333,8 @@ class Host:
         ]
         for device in DEVICES:
             mounts.append("touch {r}/dev/%s && mount --bind /dev/%s {r}/dev/%s" % (device, device, device))
-        script = "set -e\n" + "\n".join(line.format(r=self.merged, name=self.name, pid_base=pid_base(self.address))
-                                         for line in mounts) + \
-            "\nexec chroot {r} /usr/sbin/sshd -D -e\n".format(r=self.merged)
+        lines = [line.format(r=self.merged, name=self.name, pid_base=pid_base(self.address)) for line in mounts]
+        script = "set -e\n" + "\n".join(lines) + "\nexec chroot {r} /usr/sbin/sshd -D -e\n".format(r=self.merged)
         with open(self.log_file, "ab") as log:
             proc = subprocess.Popen(["ip", "netns", "exec", self.netns, "unshare", "--mount", "--pid", "--uts", "--fork",
                                      "--propagation", "private", "sh", "-c", script, "lab-host-" + self.name],

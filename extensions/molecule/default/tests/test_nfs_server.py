@@ -31,12 +31,13 @@ def test_server_packages_are_installed(host):
         assert host.package(package).is_installed, package
 
 
-def test_core_configuration_binds_loopback_on_the_scenario_port(host):
+def test_core_configuration_binds_the_server_address_on_the_scenario_port(host):
+    """The server's own address (the inventory's ansible_host, which is its default IPv4 address), not every interface."""
     conf = settings(host)
     config = host.file(conf["nfs_server_ganesha_config_file"])
     assert config.is_file and config.user == "root" and config.mode == 0o644
     text = config.content_string
-    assert re.search(r"Bind_addr\s*=\s*127\.0\.0\.1\s*;", text), text
+    assert re.search(r"Bind_addr\s*=\s*%s\s*;" % re.escape(conf["ansible_host"]), text), text
     assert re.search(r"NFS_Port\s*=\s*%d\s*;" % conf["nfs_server_ganesha_port"], text), text
     assert conf["nfs_server_ganesha_exports_file"] in text, "the core configuration does not include the exports"
 
@@ -64,9 +65,10 @@ def test_ganesha_runs_from_its_pid_file_with_this_configuration(host):
     assert any(p.pid == pid for p in host.process.filter(comm="ganesha.nfsd"))
 
 
-def test_ganesha_listens_on_loopback_only(host):
-    """Ganesha binds an IPv6 socket, so 127.0.0.1 shows as ::ffff:127.0.0.1."""
-    port = ":%d" % settings(host)["nfs_server_ganesha_port"]
+def test_ganesha_listens_on_the_server_address_only(host):
+    """Ganesha binds an IPv6 socket, so 198.51.100.33 shows as ::ffff:198.51.100.33."""
+    conf = settings(host)
+    port = ":%d" % conf["nfs_server_ganesha_port"]
     tcp = [s for s in host.socket.get_listening_sockets() if s.startswith("tcp://") and s.endswith(port)]
     assert tcp, "nothing listens on TCP port %s" % port
-    assert {s[len("tcp://"):-len(port)] for s in tcp} <= {"127.0.0.1", "::ffff:127.0.0.1"}, tcp
+    assert {s[len("tcp://"):-len(port)] for s in tcp} <= {conf["ansible_host"], "::ffff:" + conf["ansible_host"]}, tcp
