@@ -159,7 +159,7 @@ def test_summary_is_converged_only_without_problems():
     assert found["files"] == ["f: missing"]
 
 
-def test_the_role_parses_as_yaml():
+def test_up_yml_converges_only_when_the_check_finds_a_problem():
     """up.yml's check is the role's only way past converge.yml: it must be there and conditional."""
     tasks = yaml.safe_load((ROLE / "tasks" / "up.yml").read_text())
     [check] = [t for t in tasks if "stateful.nfs.lab_status" in t]
