@@ -19,7 +19,10 @@ moves both sides:
    too. Target: role <= 2x kubectl. Each round also times the floor under any role built on
    kubernetes.core (``bench/floor.yml``): ``ansible-playbook`` alone, and with one
    ``kubernetes.core.k8s_info`` read.
-3. ``validator``: the figures of issue 6, by running ``bench/validator/bench.py`` (finished
+3. ``labwarm``: ``playbooks/lab_up.yml`` (what ``make lab-up`` runs) on the running lab, which must
+   change nothing, against ``ansible-playbook`` of one debug task (``bench/debug.yml``), alternating,
+   ``--rounds`` times. Target (issue 15): the median <= 10x the anchor's.
+4. ``validator``: the figures of issue 6, by running ``bench/validator/bench.py`` (finished
    100-replica StatefulSet vs ``kubectl rollout status`` + ``dig``, verdict latency after the
    last Ready, 1,000 pods) and taking the sections it wrote to its results.json.
 
@@ -28,7 +31,7 @@ Results: ``bench/results/latest.json`` and ``bench/results/latest.md`` (a partia
 labelled ``bench.stateful.nfs/run=<id>`` (PVs) or lives in ``bench-*`` namespaces and is
 removed at the end, also after a failure (``--keep`` leaves it).
 
-usage: .venv/bin/python bench/run.py [--only site,pv100,validator] [--rounds N]
+usage: .venv/bin/python bench/run.py [--only site,pv100,validator,labwarm,lab] [--rounds N]
                                      [--validator-rounds N] [--validator-only validate100,watch,mass]
                                      [--keep] [--strict (exit 1 when a target is missed)]
 """
@@ -60,6 +63,7 @@ SITE_HOSTS = "nfs_servers:k8s_nodes:localhost"
 PV_TARGET_RATIO = 2.0
 PV_COUNT = 100
 LAB_DOWN_TARGET_S = 10.0
+LAB_WARM_TARGET_RATIO = 10.0
 PV_TASK = "stateful.nfs.nfs_volumes : Create or update the PersistentVolumes (one call)"
 
 
@@ -167,6 +171,25 @@ def delete_pvs(selector, timeout=120):
         if time.monotonic() > deadline:
             raise RuntimeError("PersistentVolumes %s still there after %d s" % (selector, timeout))
         time.sleep(0.5)
+
+
+# --------------------------------------------------------------------------- lab up on a running lab
+
+def bench_labwarm(rounds):
+    """``lab_up.yml`` on the running lab (converged once first, not counted) against one debug task."""
+    run_playbook("playbooks/lab_up.yml", {})
+    ups, anchors = [], []
+    for index in range(rounds):
+        pair = [lambda: ups.append(run_playbook("playbooks/lab_up.yml", {})),
+                lambda: anchors.append(run_playbook("bench/debug.yml", {})["seconds"])]
+        for side in pair if index % 2 == 0 else reversed(pair):
+            side()
+    changed = [r["changed"] for r in ups]
+    ratio = statistics.median(r["seconds"] for r in ups) / statistics.median(anchors)
+    return {"lab_up_s": stats([r["seconds"] for r in ups]), "lab_up_changed": changed,
+            "anchor_debug_playbook_s": stats(anchors), "plays": per_play(ups), "slowest_tasks": slowest(ups, 5),
+            "ratio": round(ratio, 2), "target_ratio": LAB_WARM_TARGET_RATIO,
+            "passed": all(c == 0 for c in changed) and ratio <= LAB_WARM_TARGET_RATIO}
 
 
 # --------------------------------------------------------------------------- lab down and up
@@ -415,6 +438,13 @@ def markdown(results):
         lines.append("| validator, %d pods, every check | %.2f s, %.0f MB peak | - | - | <= %.0f s, <= %d MB | %s |"
                      % (x["replicas"], x["module_process_s"]["median"], x["peak_rss_mb"]["median"], x["target_s"],
                         x["target_rss_mb"], _verdict(x)))
+    warm = results.get("labwarm")
+    if warm:
+        lines.append("| `make lab-up` (lab_up.yml) on the running lab, changed=%s | %.2f s median of %d | `ansible-playbook` "
+                     "of one debug task %.2f s | %.1fx | <= %.0fx | %s |"
+                     % ("/".join(str(c) for c in warm["lab_up_changed"]), warm["lab_up_s"]["median"],
+                        warm["lab_up_s"]["runs"], warm["anchor_debug_playbook_s"]["median"], warm["ratio"],
+                        warm["target_ratio"], _verdict(warm)))
     lab = results.get("lab")
     if lab:
         lines.append("| `make lab-down` (lab_down.yml) on the running lab | %.2f s median of %d (max %.2f s) | "
@@ -432,6 +462,10 @@ def markdown(results):
         lines += ["", "Where a `site.yml` re-run spends its time (median seconds in tasks). Per play: %s. Slowest of "
                   "the %d tasks: %s." % ("; ".join("%s %.1f" % (p["play"], p["median_s"]) for p in s["plays"]), s["tasks"],
                                          "; ".join("%s %.1f" % (t["task"], t["median_s"]) for t in s["slowest_tasks"]))]
+    if warm:
+        lines += ["", "Where a warm `make lab-up` spends its time (median seconds in tasks). Per play: %s. Slowest tasks: %s."
+                  % ("; ".join("%s %.2f" % (p["play"], p["median_s"]) for p in warm["plays"]),
+                     "; ".join("%s %.2f" % (t["task"], t["median_s"]) for t in warm["slowest_tasks"]))]
     if results.get("error"):
         lines += ["", "**The last run broke off** (the sections above it were kept): `%s`"
                   % results["error"].strip().splitlines()[-1]]
@@ -446,7 +480,7 @@ def _now():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--only", default="site,pv100,validator,lab")
+    parser.add_argument("--only", default="site,pv100,validator,labwarm,lab")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of site and pv100")
     parser.add_argument("--validator-rounds", type=int, default=3)
     parser.add_argument("--validator-only", default=",".join(VALIDATOR_PARTS))
@@ -456,7 +490,7 @@ def main():
     if not os.path.exists(vb.KUBECONFIG):
         sys.exit("the lab is not up (%s missing): make lab-up" % vb.KUBECONFIG)
     wanted = opts.only.split(",")
-    unknown = set(wanted) - {"site", "pv100", "validator", "lab"} | set(opts.validator_only.split(",")) - set(VALIDATOR_PARTS)
+    unknown = set(wanted) - {"site", "pv100", "validator", "labwarm", "lab"} | set(opts.validator_only.split(",")) - set(VALIDATOR_PARTS)
     if unknown:
         sys.exit("unknown benchmark(s): %s" % ", ".join(sorted(unknown)))
     os.makedirs(RESULTS, exist_ok=True)
@@ -486,6 +520,10 @@ def main():
             print(">>> validator (bench/validator/bench.py): %s" % opts.validator_only, flush=True)
             bench_validator(opts.validator_rounds, opts.validator_only.split(","), results.setdefault("validator", {}))
             print(json.dumps(results["validator"], indent=1), flush=True)
+        if "labwarm" in wanted:
+            print(">>> make lab-up on the running lab vs one debug task, %d rounds" % opts.rounds, flush=True)
+            results["labwarm"] = dict(bench_labwarm(opts.rounds), when=_now())
+            print(json.dumps(results["labwarm"], indent=1), flush=True)
         if "lab" in wanted:  # last: it stops and starts the lab under everything else
             print(">>> make lab-down, then make lab-up, %d rounds" % opts.rounds, flush=True)
             results["lab"] = dict(bench_lab(opts.rounds), when=_now())
@@ -508,7 +546,7 @@ def main():
     if error:
         print("benchmark run broken off: %s" % error, file=sys.stderr)
         return 2
-    sections = [results.get(k) for k in ("site", "pv100", "lab")] + list(results.get("validator", {}).values())
+    sections = [results.get(k) for k in ("site", "pv100", "labwarm", "lab")] + list(results.get("validator", {}).values())
     missed = [s for s in sections if s and not s.get("passed")]
     return 1 if opts.strict and missed else 0
 

@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 """The lab holds up at scale and across restarts: 5,000 pods get 5,000 addresses, each from
 its node's pod CIDR, also after KWOK restarts; a process that starts again starts a fresh log;
-``lab_down.yml`` stops every process with SIGTERM and leaves none behind.
+a warm ``lab_up.yml`` on a healthy lab changes nothing and skips every converge step, and one
+on a lab with a process stopped or a file changed repairs exactly that; ``lab_down.yml`` stops
+every process with SIGTERM and leaves none behind.
 
 These tests restart lab processes, so they end by bringing the lab up again (lab_up.yml) for
 the tests that follow."""
@@ -144,6 +146,66 @@ def test_a_restarted_process_starts_a_fresh_log_and_keeps_one_old(lab):
         assert marker not in log.read_text()
         assert old.read_text().endswith(marker)
     assert "-- first --" not in old.read_text(), "the log before the last one was kept: logs grow without bound"
+
+
+def pids(lab):
+    return dict((program, pid_of(lab, program)) for program in PROGRAMS)
+
+
+def lab_check(result):
+    """The result of the lab role's one check (stateful.nfs.lab_status) in a lab_up.yml run."""
+    [check] = result.task_results("Check the running lab against its inputs (binaries, files, processes, health, "
+                                  "cluster objects)")
+    return check
+
+
+def converge_skipped(result):
+    [converge] = result.task_results("Bring the lab to its inputs (only what the check found)")
+    return bool(converge.get("skipped"))
+
+
+def test_a_warm_run_on_a_healthy_lab_changes_nothing_and_skips_the_converge_steps(lab):
+    lab_up()  # whatever an earlier test left to repair
+    before = pids(lab)
+    result = lab_up()
+    check = lab_check(result)
+    assert check["converged"] and check["problems"] == [], check["problems"]
+    assert converge_skipped(result), "a healthy lab went through the converge steps"
+    assert result.changed("localhost") == 0, result.output[-3000:]
+    assert pids(lab) == before
+
+
+def test_a_warm_run_restarts_exactly_the_stopped_process_and_reports_it(lab):
+    lab_up()
+    before = pids(lab)
+    stop_program(lab, "kube-scheduler")
+    result = lab_up()
+    check = lab_check(result)
+    assert check["restart"] == ["kube-scheduler"], check["problems"]
+    assert "kube-scheduler: not running" in check["problems"]
+    assert result.changed("localhost") >= 1 and not converge_skipped(result)
+    started = [r for r in result.task_results("Start the process - kube-scheduler") if r.get("changed")]
+    assert len(started) == 1, "kube-scheduler was not started again"
+    after = pids(lab)
+    assert after["kube-scheduler"] != before["kube-scheduler"]
+    assert dict((p, after[p]) for p in PROGRAMS if p != "kube-scheduler") == dict(
+        (p, before[p]) for p in PROGRAMS if p != "kube-scheduler"), "a running process was restarted"
+    again = lab_up()
+    assert lab_check(again)["converged"] and again.changed("localhost") == 0
+
+
+def test_a_warm_run_restores_a_changed_configuration_file(lab):
+    corefile = lab.state_dir / "Corefile"
+    original = corefile.read_text()
+    before = pids(lab)
+    corefile.write_text(original + "# edited by hand\n")
+    result = lab_up()
+    assert lab_check(result)["files"] == ["%s: content differs from what the role writes" % corefile]
+    assert result.changed("localhost") >= 1
+    assert corefile.read_text() == original
+    # CoreDNS runs with the configuration the role writes: it is not restarted for a hand edit.
+    assert pids(lab) == before
+    assert lab_check(lab_up())["converged"]
 
 
 def test_lab_down_stops_every_process_with_sigterm_and_leaves_none(lab):
