@@ -12,6 +12,7 @@ import importlib.util
 import os
 
 import pytest
+import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _SPEC = importlib.util.spec_from_file_location("lab_hosts_helper", os.path.join(REPO, "roles", "lab_hosts", "files", "lab_hosts.py"))
@@ -89,3 +90,31 @@ def test_lab_hosts_pid_ranges_differ_per_host_and_stay_below_the_smallest_pid_ma
 
 def test_lab_hosts_etc_hosts_names_every_host():
     assert helper.etc_hosts(GOOD).splitlines()[2:] == ["198.51.100.33\tnfs1", "198.51.100.11\tnode1"]
+
+
+HOSTS3 = [{"name": "nfs1", "address": "198.51.100.33", "groups": ["nfs_servers"]},
+          {"name": "node1", "address": "198.51.100.11", "groups": ["k8s_nodes", "nfs_clients"]},
+          {"name": "outsider", "address": "198.51.100.50", "groups": []}]
+
+
+def test_lab_hosts_inventory_text_lists_hosts_groups_and_checked_host_keys():
+    inventory = yaml.safe_load(helper.inventory_text("/s", "ansible", HOSTS3))["all"]
+    assert inventory["hosts"] == {"nfs1": {"ansible_host": "198.51.100.33"}, "node1": {"ansible_host": "198.51.100.11"},
+                                  "outsider": {"ansible_host": "198.51.100.50"}}
+    assert inventory["children"] == {"k8s_nodes": {"hosts": {"node1": None}}, "nfs_clients": {"hosts": {"node1": None}},
+                                     "nfs_servers": {"hosts": {"nfs1": None}}}
+    assert inventory["vars"]["ansible_user"] == "ansible"
+    assert inventory["vars"]["ansible_ssh_private_key_file"] == "/s/id_ed25519"
+    assert inventory["vars"]["ansible_ssh_common_args"] == \
+        "-o UserKnownHostsFile=/s/known_hosts -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes"
+
+
+def test_lab_hosts_ssh_config_and_known_hosts_name_every_host():
+    config = helper.ssh_config_text("/s", "ansible", HOSTS3)
+    assert "Host node1\n    HostName 198.51.100.11\n" in config
+    assert "    UserKnownHostsFile /s/known_hosts\n    StrictHostKeyChecking yes\n" in config
+    keys = {"nfs1": {"rsa": "ssh-rsa AAAA1", "ed25519": "ssh-ed25519 AAAA2"}, "node1": {"ed25519": "ssh-ed25519 AAAA3"}}
+    lines = [line for line in helper.known_hosts_text(HOSTS3, keys).splitlines() if not line.startswith("#")]
+    # in the order of HOST_KEY_TYPES; a host without keys (not up) has no line
+    assert lines == ["nfs1,198.51.100.33 ssh-ed25519 AAAA2", "nfs1,198.51.100.33 ssh-rsa AAAA1",
+                     "node1,198.51.100.11 ssh-ed25519 AAAA3"]

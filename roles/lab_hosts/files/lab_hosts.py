@@ -4,8 +4,11 @@
 """The lab's separate test hosts: a shared Debian root, and per host an overlay, a network namespace and sshd.
 
 Run by the stateful.nfs.lab_hosts role on the controller, as root, with one JSON document on stdin and one
-on stdout (``{"changed": ..., ...}``). Three actions:
+on stdout (``{"changed": ..., ...}``). Four actions:
 
+``present`` (what the role runs)
+    ``root``, then the state directory and the SSH client key, ``up``, then known_hosts, ssh_config and
+    inventory.yml in the state directory: one call, so that a lab already up costs one module round trip.
 ``root``
     Build the shared root once with ``mmdebstrap --variant=minbase``, cached under a key of the suite, the
     mirror and the package list; prepare it for hosts without an init system (empty resolv.conf,
@@ -17,7 +20,8 @@ on stdout (``{"changed": ..., ...}``). Three actions:
     UTS namespaces. Returns every host's public host keys. Everything already in place is left alone.
 ``down``
     Stop the hosts and remove exactly what ``up`` created: processes, mounts, namespaces, veth pairs, the
-    bridge (only when ``up`` created it) and the hosts' directories.
+    bridge (only when ``up`` created it) and the hosts' directories, then known_hosts, ssh_config and
+    inventory.yml (the client key stays).
 
 Addresses outside 198.51.100.0/24 (TEST-NET-2) are refused.
 """
@@ -114,6 +118,51 @@ def pid_base(address):
     """Where a host's PIDs start: 100 times the last byte of its address (11 -> 1100, 254 -> 25400), below
     the smallest pid_max (32768), so that no two lab hosts hand out the same PIDs at once."""
     return 100 * int(ipaddress.ip_address(address).packed[-1])
+
+
+HEADER = "# Written by stateful.nfs.lab_hosts (roles/lab_hosts/files/lab_hosts.py); rewritten on every up.\n"
+
+
+def known_hosts_text(hosts, keys):
+    """known_hosts of the lab: each host's own keys under its name and address (``keys``: {name: {type: key}})."""
+    lines = [HEADER.rstrip("\n"), "# The lab hosts' own host keys, read from each host's root when it came up."]
+    for host in hosts:
+        for key_type in HOST_KEY_TYPES:
+            key = keys.get(host["name"], {}).get(key_type)
+            if key:
+                lines.append("%s,%s %s" % (host["name"], host["address"], key))
+    return "\n".join(lines) + "\n"
+
+
+def ssh_config_text(state_dir, user, hosts):
+    """ssh_config for ``ssh -F <state dir>/ssh_config <host>``."""
+    lines = [HEADER.rstrip("\n"), "# ssh -F %s/ssh_config <host>" % state_dir]
+    for host in hosts:
+        lines += ["Host %s" % host["name"], "    HostName %s" % host["address"]]
+    lines += ["", "Host *", "    User %s" % user, "    IdentityFile %s/id_ed25519" % state_dir, "    IdentitiesOnly yes",
+              "    UserKnownHostsFile %s/known_hosts" % state_dir, "    StrictHostKeyChecking yes"]
+    return "\n".join(lines) + "\n"
+
+
+def inventory_text(state_dir, user, hosts):
+    """An Ansible inventory (YAML) of the hosts and their groups, with the connection settings of the lab."""
+    lines = ["---", HEADER.rstrip("\n"),
+             "# The lab's separate test hosts: ansible -i %s/inventory.yml all -m ansible.builtin.ping -b" % state_dir,
+             "all:", "  vars:", "    ansible_user: %s" % user,
+             "    ansible_ssh_private_key_file: %s/id_ed25519" % state_dir,
+             "    ansible_ssh_common_args: >-",
+             "      -o UserKnownHostsFile=%s/known_hosts -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes" % state_dir,
+             "    ansible_become_method: ansible.builtin.sudo", "    ansible_python_interpreter: /usr/bin/python3",
+             "  hosts:"]
+    for host in hosts:
+        lines += ["    %s:" % host["name"], "      ansible_host: %s" % host["address"]]
+    groups = sorted(set(group for host in hosts for group in host.get("groups") or []))
+    if groups:
+        lines.append("  children:")
+        for group in groups:
+            lines += ["    %s:" % group, "      hosts:"]
+            lines += ["        %s:" % host["name"] for host in hosts if group in (host.get("groups") or [])]
+    return "\n".join(lines) + "\n"
 
 
 def etc_hosts(hosts):
@@ -508,6 +557,46 @@ def hosts_up(spec):
     return {"changed": bool(changed), "what": changed, "host_keys": host_keys}
 
 
+CLIENT_FILES = ("known_hosts", "ssh_config", "inventory.yml")
+
+
+def client_key(state):
+    """The lab's SSH client key (ed25519, no passphrase), generated once in ``state``; True when generated."""
+    path = os.path.join(state, "id_ed25519")
+    if os.path.exists(path) and os.path.exists(path + ".pub"):
+        return False
+    for leftover in (path, path + ".pub"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
+    run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "stateful-nfs-lab-hosts", "-f", path])
+    return True
+
+
+def hosts_present(spec):
+    """Everything ``present`` needs, in one call: the root (built once), the state directory and client key, the
+    hosts, and known_hosts, ssh_config and inventory.yml for the client side."""
+    check_hosts(spec["hosts"], spec["netns_prefix"], spec["bridge_address"], spec.get("gateway", DEFAULT_GATEWAY))
+    root = build_root(spec)
+    state = os.path.expanduser(spec["state_dir"])
+    what = {}
+    if not os.path.isdir(state):
+        os.makedirs(state, mode=0o700)
+        what["state directory"] = ["created"]
+    if client_key(state):
+        what["client key"] = ["generated"]
+    up = hosts_up(dict(spec, root=root["root"], public_key_file=os.path.join(state, "id_ed25519.pub")))
+    what.update(up["what"])
+    texts = {"known_hosts": known_hosts_text(spec["hosts"], up["host_keys"]),
+             "ssh_config": ssh_config_text(state, spec["user"], spec["hosts"]),
+             "inventory.yml": inventory_text(state, spec["user"], spec["hosts"])}
+    for name in CLIENT_FILES:
+        if write_if_changed(os.path.join(state, name), texts[name]):
+            what.setdefault("client files", []).append(name)
+    if root["changed"]:
+        what["root"] = ["built in %s s" % root.get("seconds")]
+    return {"changed": bool(what), "what": what, "root": root["root"], "host_keys": up["host_keys"]}
+
+
 def hosts_down(spec):
     changed = {}
     hosts_dir = os.path.join(os.path.expanduser(spec["state_dir"]), "hosts")
@@ -529,16 +618,21 @@ def hosts_down(spec):
         os.remove(marker)
     if os.path.isdir(hosts_dir) and not os.listdir(hosts_dir):
         os.rmdir(hosts_dir)
+    for name in CLIENT_FILES:
+        path = os.path.join(os.path.expanduser(spec["state_dir"]), name)
+        if os.path.exists(path):
+            os.remove(path)
+            changed.setdefault("client files", []).append("removed " + name)
     return {"changed": bool(changed), "what": changed}
 
 
-ACTIONS = {"root": build_root, "up": hosts_up, "down": hosts_down}
+ACTIONS = {"present": hosts_present, "root": build_root, "up": hosts_up, "down": hosts_down}
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or argv[0] not in ACTIONS:
-        print("usage: lab_hosts.py {root|up|down} < spec.json", file=sys.stderr)
+        print("usage: lab_hosts.py {present|root|up|down} < spec.json", file=sys.stderr)
         return 2
     spec = json.load(sys.stdin)
     try:
