@@ -18,7 +18,7 @@ import re
 
 import pytest
 
-from .helpers.ansible_runs import ok, run
+from .helpers.ansible_runs import LAB_INVENTORY, ok, run
 from .helpers.lab_hosts import PLAYBOOK, LabHosts
 
 pytestmark = pytest.mark.lab_hosts
@@ -33,16 +33,16 @@ def hosts(playbook, tmp_path_factory):
     lab_hosts = LabHosts(tmp_path_factory.mktemp("lab-hosts"), tmp_path_factory.mktemp("ssh-cp"))
     assert not lab_hosts.netns_exists(), (
         "lab hosts are already up (%s): take them down first (make lab-hosts-down)" % ", ".join(lab_hosts.netns_exists()))
-    ok(run(playbook, PLAYBOOK, lab_hosts.extra_vars("present")))
+    ok(run(playbook, PLAYBOOK, lab_hosts.extra_vars("present"), inventory=LAB_INVENTORY))
     yield lab_hosts
     lab_hosts.close_connections()
-    run(playbook, PLAYBOOK, lab_hosts.extra_vars("absent"))
+    run(playbook, PLAYBOOK, lab_hosts.extra_vars("absent"), inventory=LAB_INVENTORY)
 
 
 def test_lab_hosts_refuse_an_address_outside_test_net_2_before_any_change(playbook, tmp_path):
     state_dir = tmp_path / "state"
     bad = [{"name": "node1", "address": "203.0.113.11"}]
-    outcome = run(playbook, PLAYBOOK, {"lab_hosts_state_dir": str(state_dir), "lab_hosts_list": bad})
+    outcome = run(playbook, PLAYBOOK, {"lab_hosts_state_dir": str(state_dir), "lab_hosts_list": bad}, inventory=LAB_INVENTORY)
     assert outcome.rc != 0
     assert "lab_hosts_list: node1: 203.0.113.11 is not a host address of 198.51.100.0/24" in outcome.output, str(outcome)
     assert not state_dir.exists()
@@ -112,18 +112,18 @@ def test_lab_hosts_inventory_groups(hosts):
 
 
 def test_lab_hosts_second_run_changes_nothing(hosts, playbook):
-    again = ok(run(playbook, PLAYBOOK, hosts.extra_vars("present")))
+    again = ok(run(playbook, PLAYBOOK, hosts.extra_vars("present"), inventory=LAB_INVENTORY))
     assert again.changed == 0, str(again)
 
 
 def test_lab_hosts_teardown_leaves_nothing(hosts, playbook):
     assert len(hosts.netns_exists()) == len(HOSTS)
     hosts.close_connections()
-    down = ok(run(playbook, PLAYBOOK, hosts.extra_vars("absent")))
+    down = ok(run(playbook, PLAYBOOK, hosts.extra_vars("absent"), inventory=LAB_INVENTORY))
     assert down.changed > 0
     assert hosts.leftovers() == []
     assert not os.path.exists(hosts.path("hosts"))
     for name in ("inventory.yml", "known_hosts", "ssh_config"):
         assert not os.path.exists(hosts.path(name)), name
-    again = ok(run(playbook, PLAYBOOK, hosts.extra_vars("absent")))
+    again = ok(run(playbook, PLAYBOOK, hosts.extra_vars("absent"), inventory=LAB_INVENTORY))
     assert again.changed == 0, str(again)

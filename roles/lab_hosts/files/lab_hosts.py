@@ -639,6 +639,8 @@ def main(argv=None):
         result = ACTIONS[argv[0]](spec)
     except LabHostsError as exc:
         print(json.dumps({"failed": True, "msg": str(exc)}))
+        # Ansible's command module shows stderr beside "non-zero return code"
+        print(str(exc), file=sys.stderr)
         return 1
     print(json.dumps(result, sort_keys=True))
     return 0
