@@ -168,4 +168,13 @@ wait_timeout:
   returned: always
   type: int
   sample: 300
+live_rollout_complete:
+  description:
+    - Whether the live StatefulSet's own status (O(live_statefulset), read before the apply) says its rollout is
+      complete, as C(kubectl rollout status) reads it - the current generation observed, every replica Ready
+      (and available), and every ordinal from the partition up updated. False when it does not exist.
+    - The statefulset role skips its wait when this is true and the apply changed nothing.
+  returned: always
+  type: bool
+  sample: true
 """

@@ -29,6 +29,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.manifests.volumes imp
     reclaim_patches,
     render_volume_set,
 )
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.completion import status_reports_complete
 
 
 class PlanFailure(SpecError):
@@ -113,6 +114,8 @@ def preflight_plan(params):
         + ([service] if service else []) + [statefulset],
         "dry_run_blocker": _dry_run_blocker(namespace, missing_namespace, changes),
         "wait_timeout": wait_timeout,
+        # the live object's own status, before the apply: with an apply that changes nothing, nothing to wait for
+        "live_rollout_complete": status_reports_complete(params.get("live_statefulset") or {}),
     }
     if changes and not params.get("recreate"):
         raise PlanFailure(

@@ -108,6 +108,29 @@ def rollout_status(sts, pods, now):
             "recheck_at": min(recheck) if recheck else None}
 
 
+def status_reports_complete(sts):
+    """Whether the StatefulSet's own status says its rollout is complete, as ``kubectl rollout status`` reads
+    it (no pods): the controller has observed the current generation, ``replicas`` and ``readyReplicas``
+    (and ``availableReplicas``) match the desired count, and for a RollingUpdate every ordinal from the
+    partition up is updated (without a partition: ``currentRevision == updateRevision``). A StatefulSet
+    that does not exist yet (``{}``) is not complete."""
+    if not sts or not obj.meta(sts).get("name"):
+        return False
+    st = obj.status(sts)
+    observed = st.get("observedGeneration")
+    if observed is None or observed < (obj.meta(sts).get("generation") or 0):
+        return False
+    want = obj.desired_ordinals(sts)
+    count = len(want)
+    strategy = obj.update_strategy(sts)
+    cut = obj.partition(sts)
+    if _status_counters(sts, count, strategy, cut):
+        return False
+    if strategy == "RollingUpdate" and cut > obj.ordinal_start(sts):
+        return (st.get("updatedReplicas") or 0) >= max(0, want.stop - max(cut, want.start))
+    return True
+
+
 def _status_counters(sts, count, strategy, cut):
     """The controller's status must agree with what the pods say."""
     st = obj.status(sts)

@@ -23,9 +23,15 @@ from kubernetes import client, config, watch
 
 # Where playbooks/lab_up.yml keeps the lab (kubeconfig, bin/kubectl): its default, or lab_state_dir of the
 # file STATEFUL_NFS_LAB_VARS names (helpers/ansible_runs.py gives that file to every playbook).
-LAB_STATE_DIR = Path(
-    (yaml.safe_load(open(os.environ["STATEFUL_NFS_LAB_VARS"])) or {}).get("lab_state_dir", "~/.local/state/stateful-nfs-lab")
-    if os.environ.get("STATEFUL_NFS_LAB_VARS") else "~/.local/state/stateful-nfs-lab").expanduser()
+def _lab_vars():
+    if not os.environ.get("STATEFUL_NFS_LAB_VARS"):
+        return {}
+    with open(os.environ["STATEFUL_NFS_LAB_VARS"]) as stream:
+        return yaml.safe_load(stream) or {}
+
+
+LAB_VARS = _lab_vars()
+LAB_STATE_DIR = Path(LAB_VARS.get("lab_state_dir", "~/.local/state/stateful-nfs-lab")).expanduser()
 
 
 def truthy(value):
@@ -115,7 +121,7 @@ class Lab:
 
     state_dir: Path
     dns_server: str = "127.0.0.1"
-    dns_port: int = 10053
+    dns_port: int = int(LAB_VARS.get("lab_dns_port", 10053))
 
     @property
     def kubeconfig(self):

@@ -81,6 +81,18 @@ def test_apply_is_service_then_statefulset_when_the_namespace_exists():
         assert out["dry_run_blocker"] == ""
 
 
+def test_live_rollout_complete_is_the_live_statefulsets_own_status():
+    bundle = sts()
+    assert preflight(bundle)["live_rollout_complete"] is False  # nothing live yet
+    live = copy.deepcopy(bundle["statefulset"])
+    live["metadata"].update(generation=4, uid="s-1")
+    live["status"] = {"observedGeneration": 4, "replicas": 3, "readyReplicas": 3, "availableReplicas": 3,
+                      "currentRevision": "myapp-1", "updateRevision": "myapp-1", "updatedReplicas": 3}
+    assert preflight(bundle, live_statefulset=live)["live_rollout_complete"] is True
+    live["status"]["readyReplicas"] = 2
+    assert preflight(bundle, live_statefulset=live)["live_rollout_complete"] is False
+
+
 def test_missing_namespace_is_refused_naming_the_variables():
     with pytest.raises(SpecError) as err:
         preflight(live_namespace={})

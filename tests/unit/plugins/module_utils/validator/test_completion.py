@@ -12,7 +12,7 @@ import copy
 
 
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.objects import format_time, parse_time
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.completion import rollout_status
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.completion import rollout_status, status_reports_complete
 
 
 def _set_revision(pod, rev):
@@ -168,3 +168,26 @@ def test_pods_of_another_statefulset_are_ignored(shot):
     stranger["metadata"]["ownerReferences"][0]["uid"] = "another-uid"
     status = rollout_status(shot["statefulset"], shot["pods"] + [stranger], shot["taken"])
     assert status["complete"], status["reason"]
+
+
+def test_status_reports_complete_reads_the_statefulset_status_alone(shot):
+    sts = shot["statefulset"]
+    assert status_reports_complete(sts) is True
+    assert status_reports_complete({}) is False
+    sts["metadata"]["generation"] = 2  # a change the controller has not seen yet
+    assert status_reports_complete(sts) is False
+    sts["metadata"]["generation"] = 1
+    sts["status"]["readyReplicas"] = 2
+    assert status_reports_complete(sts) is False
+    sts["status"]["readyReplicas"] = 3
+    sts["status"].update(updateRevision="myapp-new")  # an update under way, no partition
+    assert status_reports_complete(sts) is False
+
+
+def test_status_reports_complete_counts_the_updated_ordinals_from_the_partition(shot):
+    sts = shot["statefulset"]
+    sts["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = 1
+    sts["status"].update(updateRevision="myapp-new", updatedReplicas=1)
+    assert status_reports_complete(sts) is False  # ordinals 1 and 2 must be updated
+    sts["status"]["updatedReplicas"] = 2
+    assert status_reports_complete(sts) is True
