@@ -44,7 +44,7 @@ options:
     type: list
     elements: dict
     default: []
-    options:
+    suboptions:
       path:
         description: Absolute, normalised path of the directory (not V(/)).
         type: str
@@ -64,7 +64,8 @@ options:
   paths:
     description:
       - Directories that get O(owner), O(group) and O(mode).
-      - Absolute, normalised paths (not V(/)); a path may be listed once, here or in O(directories).
+      - Absolute, normalised paths (not V(/)); a path listed twice here is one directory, a path may not be in
+        O(directories) too.
     type: list
     elements: str
     default: []

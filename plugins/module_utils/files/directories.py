@@ -83,8 +83,9 @@ def validate(directories=None, paths=None, attributes=None):
     mode as four octal digits, and the checked ``attributes`` (owner, group, mode; root:root 0755 where
     not given), which the ``paths`` get and the missing parents are created with.
 
-    ``directories`` is a list of ``{path, owner, group, mode}``, ``paths`` a list of paths. A path may be
-    listed once. Raises ``InvalidDirectory`` naming the option, the path and the field."""
+    ``directories`` is a list of ``{path, owner, group, mode}``, ``paths`` a list of paths (one listed
+    twice there is one directory). A path may not be in both, nor twice in ``directories``. Raises
+    ``InvalidDirectory`` naming the option, the path and the field."""
     given = dict((k, v) for k, v in (attributes or {}).items() if v is not None)
     defaults = _attributes(dict(DEFAULTS, **given), None)
     items, seen = [], {}
@@ -94,7 +95,8 @@ def validate(directories=None, paths=None, attributes=None):
             raise InvalidDirectory("%s: must be a list" % option)
         for index, value in enumerate(values):
             if option == "paths":
-                items.append(_item(option, index, value, defaults, seen))
+                if value not in values[:index]:
+                    items.append(_item(option, index, value, defaults, seen))
                 continue
             if not isinstance(value, dict):
                 raise InvalidDirectory("directories[%d]: must be a mapping with keys path, owner, group and mode" % index)

@@ -14,7 +14,8 @@ import stat
 
 from ansible_collections.stateful.nfs.plugins.modules import directories
 
-USER, GROUP = pwd.getpwuid(os.getuid()).pw_name, grp.getgrgid(os.getgid()).gr_name
+USER = pwd.getpwuid(os.getuid()).pw_name
+GROUP = grp.getgrgid(os.getgid()).gr_name
 
 
 def mode_of(path):

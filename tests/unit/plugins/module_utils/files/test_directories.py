@@ -38,8 +38,11 @@ def export(path, owner="nobody", group="nogroup", mode="0755"):
     return {"path": path, "owner": owner, "group": group, "mode": mode}
 
 
-def planned(directories=None, paths=None, states=None, attributes=None, users=USERS, groups=GROUPS):
-    """The plan for the input, on a host where ``states`` lists what exists (the rest is absent)."""
+def planned(directories=None, paths=None, states=None, attributes=None, users=None, groups=None):
+    """The plan for the input, on a host where ``states`` lists what exists (the rest is absent) and
+    ``users`` and ``groups`` (default: USERS, GROUPS) the names."""
+    users = USERS if users is None else users
+    groups = GROUPS if groups is None else groups
     items, defaults = validate(directories, paths, attributes)
     states = states or {}
     looked_at = dict((path, states.get(path, absent())) for path in paths_to_look_at(items))
@@ -65,6 +68,11 @@ def test_validate_normalises_modes_and_ids():
     assert defaults == {"owner": "root", "group": "root", "mode": "0755"}
 
 
+def test_a_path_listed_twice_in_paths_is_one_directory():
+    items, _defaults = validate(paths=["/a", "/b", "/a"])
+    assert [item["path"] for item in items] == ["/a", "/b"]
+
+
 def test_paths_take_the_given_attributes():
     items, defaults = validate(paths=["/etc/x"], attributes={"owner": "nobody", "group": None, "mode": "0700"})
     assert defaults == {"owner": "nobody", "group": "root", "mode": "0700"}
@@ -87,7 +95,8 @@ def test_paths_take_the_given_attributes():
     (dict(directories=[export(None)]), "directories[0]: path: must be a non-empty string"),
     (dict(directories=[export("/srv/v1")], paths=["/srv/v1"]),
      "paths[0] ('/srv/v1'): path: '/srv/v1' is already listed as directories[0]"),
-    (dict(paths=["/a", "/a"]), "paths[1] ('/a'): path: '/a' is already listed as paths[0]"),
+    (dict(directories=[export("/a"), export("/a", mode="0700")]),
+     "directories[1] ('/a'): path: '/a' is already listed as directories[0]"),
     (dict(directories=["/srv/v1"]), "directories[0]: must be a mapping with keys path, owner, group and mode"),
     (dict(directories="/srv/v1"), "directories: must be a list"),
     (dict(paths=["/a"], attributes={"mode": 755}), "mode: 755 must be a quoted string such as '0755'"),
