@@ -134,6 +134,13 @@ exports:
           ganesha: {access_type: RW, squash: root_squash, anonymous_uid: 65534, anonymous_gid: 65534,
                     sectype: [sys], privileged_port: true}
       kernel_line: /nfs-data/v1 10.244.0.0/16(rw,sync,root_squash,no_subtree_check)
+directories:
+  description: The export directories with their owner, group and mode, as M(stateful.nfs.directories) takes them.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {path: /nfs-data/v1, owner: nobody, group: nogroup, mode: "0755"}
 exported:
   description: The facts later roles consume (C(nfs_server_exported)), one per export.
   returned: success

@@ -10,6 +10,7 @@
   and the field.
 * ``exported_facts`` turns the normalised list into ``nfs_server_exported``, the
   structured facts later roles (PersistentVolumes, client preflight) consume.
+* ``export_directories`` lists the export directories for the ``directories`` module.
 * ``exports_plan`` is what the ``nfs_exports_validate`` action returns.
 """
 
@@ -19,8 +20,8 @@ __metaclass__ = type
 
 import difflib
 import posixpath
-import re
 
+from ansible_collections.stateful.nfs.plugins.module_utils.files.attributes import InvalidAttribute, check_id, check_mode
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.names import (
     InvalidName,
     validate_dns1123_label,
@@ -41,9 +42,6 @@ CLIENT_KEYS = ("host", "options")
 GANESHA_KEYS = ("pseudo", "export_id", "access_type", "squash")
 GANESHA_ACCESS_TYPES = ("None", "RO", "RW", "MDONLY", "MDONLY_RO")
 GANESHA_SQUASH = ("root_squash", "no_root_squash", "all_squash", "root_id_squash")
-
-_USER_RE = re.compile(r"^([a-z_][a-z0-9_-]{0,31}\$?|[0-9]+)$")
-_MODE_RE = re.compile(r"^[0-7]{3,4}$")
 
 
 # Argument spec of one entry of nfs_server_exported (doc fragment stateful.nfs.nfs_exported).
@@ -114,21 +112,11 @@ def _validate_ganesha(value, where, path, index):
     return {"pseudo": pseudo, "export_id": export_id, "access_type": access, "squash": squash}
 
 
-def _validate_mode(value, where):
-    if isinstance(value, bool) or isinstance(value, int):
-        fail(where, "mode", "%r must be a quoted string such as '0755' (an unquoted 0755 is read by "
-             "YAML as the decimal number 493)" % (value,))
-    if not isinstance(value, str) or not _MODE_RE.match(value):
-        fail(where, "mode", "%r must be an octal mode string such as '0755' or '2775'" % (value,))
-    return value if len(value) == 4 else "0" + value
-
-
-def _validate_id(value, where, field):
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not _USER_RE.match(value):
-        fail(where, field, "%r must be a user/group name or a numeric id" % (value,))
-    return value
+def _validate_attribute(check, value, where, field):
+    try:
+        return check(value)
+    except InvalidAttribute as exc:
+        fail(where, field, str(exc))
 
 
 def validate_exports(exports, backend="kernel", allow_world_clients=False, allow_no_root_squash=False,
@@ -183,9 +171,10 @@ def validate_exports(exports, backend="kernel", allow_world_clients=False, allow
                 fail(where, "ganesha.export_id", "%d is already used by %s"
                      % (ganesha["export_id"], ids[ganesha["export_id"]]))
             ids[ganesha["export_id"]] = "nfs_server_exports[%d]" % index
-        owner = _validate_id(export.get("owner") or default_owner, where, "owner")
-        group = _validate_id(export.get("group") or default_group, where, "group")
-        mode = _validate_mode(export.get("mode") if export.get("mode") is not None else default_mode, where)
+        owner = _validate_attribute(check_id, export.get("owner") or default_owner, where, "owner")
+        group = _validate_attribute(check_id, export.get("group") or default_group, where, "group")
+        mode = _validate_attribute(check_mode, export.get("mode") if export.get("mode") is not None else default_mode,
+                                   where, "mode")
 
         clients_in = export.get("clients")
         if not isinstance(clients_in, list) or not clients_in:
@@ -272,6 +261,11 @@ def exported_facts(normalised, server, port):
     return facts
 
 
+def export_directories(normalised):
+    """The export directories with their owner, group and mode, as stateful.nfs.directories takes them."""
+    return [dict((key, export[key]) for key in ("path", "owner", "group", "mode")) for export in normalised]
+
+
 def validate_server(server, port, where="nfs_server_address"):
     """Check the address clients use and the port; return ``(server, port)``."""
     if not isinstance(server, str) or not server:
@@ -304,7 +298,8 @@ def exports_plan(params):
         )
     except ExportError as exc:
         raise ExportError("invalid NFS exports, nothing was changed: %s" % exc)
-    result = dict(changed=False, exports=exports, exported=exported_facts(exports, server, port))
+    result = dict(changed=False, exports=exports, exported=exported_facts(exports, server, port),
+                  directories=export_directories(exports))
     if warnings:
         result["warnings"] = warnings
     return result

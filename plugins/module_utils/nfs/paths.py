@@ -7,9 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import posixpath
 import re
 
+from ansible_collections.stateful.nfs.plugins.module_utils.files.attributes import InvalidAttribute, check_absolute
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import fail
 
 # Directories that must never be exported (or exported below).
@@ -20,15 +20,10 @@ _PATH_RE = re.compile(r"^/[A-Za-z0-9._@+=:,%/-]+$")
 
 def validate_path(value, where, field="path"):
     """Return ``value`` if it is an absolute, normalised, exportable directory path."""
-    if not isinstance(value, str) or not value:
-        fail(where, field, "must be a non-empty string")
-    if not value.startswith("/"):
-        fail(where, field, "%r must be an absolute path" % value)
-    norm = posixpath.normpath(value)
-    if norm.startswith("//"):
-        norm = "/" + norm.lstrip("/")
-    if norm != value:
-        fail(where, field, "%r is not normalised; write it as %r" % (value, norm))
+    try:
+        check_absolute(value)
+    except InvalidAttribute as exc:
+        fail(where, field, str(exc))
     if value in FORBIDDEN_EXACT:
         fail(where, field, "%r is a system directory and cannot be exported" % value)
     for tree in FORBIDDEN_TREES:

@@ -311,6 +311,15 @@ def test_exports_validate_publishes_facts_and_warns_about_opt_ins():
     assert len(out["warnings"]) == 8
 
 
+def test_exports_validate_lists_the_directories_for_the_directories_module():
+    exports = [{"path": "/srv/a", "clients": [{"host": "10.0.0.0/8"}]},
+               {"path": "/srv/b", "owner": "1234", "group": 1234, "mode": "770", "clients": [{"host": "10.0.0.0/8"}]}]
+    out = run_action(nfs_exports_validate, {"exports": exports, "server": "127.0.0.1", "default_owner": "nobody",
+                                            "default_group": "nogroup"})
+    assert out["directories"] == [{"path": "/srv/a", "owner": "nobody", "group": "nogroup", "mode": "0755"},
+                                  {"path": "/srv/b", "owner": "1234", "group": "1234", "mode": "0770"}]
+
+
 def test_exports_validate_kernel_always_publishes_port_2049_without_warnings():
     out = run_action(nfs_exports_validate, {"exports": [{"path": "/srv/a", "clients": [{"host": "10.0.0.0/8"}]}],
                                             "server": "nfs.example.com", "port": 12049})

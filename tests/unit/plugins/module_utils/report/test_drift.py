@@ -71,6 +71,19 @@ def test_the_collections_own_modules_say_what_they_would_do():
     assert result_changes(stop, "stateful.nfs.pidfile_processes")[0]["diff"] == "stopped: etcd, kube-apiserver\nstale: kwok"
 
 
+def test_the_directories_module_is_one_resource_per_path():
+    result = {"changed": True, "invocation": {"module_args": {"directories": [], "paths": ["/srv/a", "/srv/b"]}},
+              "diff": [{"before": {"path": "/srv/a", "state": "absent"},
+                        "after": {"path": "/srv/a", "state": "directory", "owner": 0, "group": 0, "mode": "0755"},
+                        "before_header": "/srv/a", "after_header": "/srv/a"},
+                       {"before": {"path": "/srv/b", "mode": "0700"}, "after": {"path": "/srv/b", "mode": "0755"},
+                        "before_header": "/srv/b", "after_header": "/srv/b"}]}
+    entries = result_changes(result, "stateful.nfs.directories")
+    assert [(e["resource"], e["diff"]) for e in entries] == [
+        ("/srv/a", '+ group: 0\n+ mode: "0755"\n+ owner: 0\n~ state: "absent" -> "directory"'),
+        ("/srv/b", '~ mode: "0700" -> "0755"')]
+
+
 def test_a_dict_diff_of_another_module_and_a_module_without_diff():
     result = {"changed": True, "diff": {"before": {"state": "absent"}, "after": {"state": "directory"}}, "path": "/srv/x"}
     assert result_changes(result, "ansible.builtin.file")[0]["diff"] == '~ state: "absent" -> "directory"'

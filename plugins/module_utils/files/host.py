@@ -1,0 +1,112 @@
+# -*- coding: utf-8 -*-
+# Copyright: stateful.nfs contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The I/O of the ``directories`` module: ``HostDirectories``.
+
+It reads the state of paths (``os.stat``, symbolic links followed, as ansible.builtin.file does), looks up
+user and group names, and creates and changes directories; every decision is a pure function of
+``directories.py``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import grp
+import os
+import pwd
+import stat
+
+from ansible_collections.stateful.nfs.plugins.module_utils.files.directories import (
+    ABSENT,
+    DIRECTORY,
+    DirectoryError,
+    diffs,
+    names_to_resolve,
+    paths_to_look_at,
+    plan,
+    summary,
+    validate,
+)
+
+
+def _kind(mode):
+    if stat.S_ISDIR(mode):
+        return DIRECTORY
+    if stat.S_ISREG(mode):
+        return "file"
+    return "special file"
+
+
+class HostDirectories(object):
+    """Reads and changes this host's directories."""
+
+    @staticmethod
+    def state(path):
+        """``{type, uid, gid, mode}`` of ``path``; ``type`` ``absent`` when nothing is there, ``link`` for
+        a symbolic link whose target is missing."""
+        try:
+            found = os.stat(path)
+        except OSError:
+            return {"type": "link" if os.path.islink(path) else ABSENT, "uid": None, "gid": None, "mode": None}
+        return {"type": _kind(found.st_mode), "uid": found.st_uid, "gid": found.st_gid,
+                "mode": stat.S_IMODE(found.st_mode)}
+
+    @staticmethod
+    def lookup(names, table):
+        """``{name: id or None}``, ``table`` being ``pwd.getpwnam`` or ``grp.getgrnam``."""
+        ids = {}
+        for name in names:
+            try:
+                entry = table(name)
+            except KeyError:
+                ids[name] = None
+            else:
+                ids[name] = entry[2]
+        return ids
+
+    @staticmethod
+    def apply(entry):
+        """Create or change one directory as the plan's ``entry`` says."""
+        path, mode = entry["path"], int(entry["mode"], 8)
+        if "create" in entry["changes"]:
+            # private until it has its owner, group and mode
+            os.mkdir(path, 0o700)
+            os.chown(path, entry["uid"], entry["gid"])
+            os.chmod(path, mode)
+            return
+        if "owner" in entry["changes"] or "group" in entry["changes"]:
+            os.chown(path, entry["uid"] if "owner" in entry["changes"] else -1,
+                     entry["gid"] if "group" in entry["changes"] else -1)
+        if "mode" in entry["changes"]:
+            os.chmod(path, mode)
+
+    def converge(self, directories=None, paths=None, attributes=None, check_mode=False, diff=False):
+        """Make ``directories`` and ``paths`` so (in check mode: only tell); the module's result. See
+        ``directories.validate`` for the arguments.
+
+        Input that is not valid, an unknown name, or a path that cannot be a directory raise
+        ``InvalidDirectory`` before anything is changed; a failed change raises ``DirectoryError`` with
+        what was already done."""
+        items, defaults = validate(directories, paths, attributes)
+        users, groups = names_to_resolve(items, defaults)
+        states = dict((path, self.state(path)) for path in paths_to_look_at(items))
+        entries = plan(items, defaults, states, self.lookup(users, pwd.getpwnam), self.lookup(groups, grp.getgrnam))
+        result = summary(entries)
+        if diff:
+            result["diff"] = diffs(entries)
+        if check_mode:
+            return result
+        done = []
+        for entry in entries:
+            if not entry["changed"]:
+                continue
+            try:
+                self.apply(entry)
+            except OSError as exc:
+                raise DirectoryError("%s: could not make it a directory %s:%s %s (%s): %s; changed before it: %s"
+                                     % (entry["path"], entry["owner"], entry["group"], entry["mode"],
+                                        ", ".join(entry["changes"]), exc.strerror or exc, ", ".join(done) or "nothing"),
+                                     changed=bool(done), changed_paths=done)
+            done.append(entry["path"])
+        return result
