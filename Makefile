@@ -17,7 +17,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help setup demo test lint sanity units packaging integration bench lab-up lab-down changelog clean fresh-packages bench-tools test-tools lab-hosts-tools lab-hosts-up lab-hosts-down
+.PHONY: help setup demo test lint sanity units packaging integration bench lab-up lab-down changelog clean fresh-packages bench-tools test-tools lab-hosts-tools lab-hosts-up lab-hosts-down gitops-tools
 
 help:
 	@echo "make demo   - set up, start the lab, run the tutorial (playbooks/site.yml) and print the report"
@@ -60,6 +60,20 @@ test-tools:
 lab-hosts-tools:
 	@command -v mmdebstrap >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap; }
 
+# The GitOps pipeline's test (tests/integration/test_gitops_pipeline.py) runs extensions/gitops/.gitlab-ci.yml with
+# gitlab-ci-local (npm; 4.60.x is the last line that runs on Node 20), installed into .tools/, and rsync, which it
+# copies the repository with (Debian's rsync).
+GITLAB_CI_LOCAL_VERSION := 4.60.1
+GITLAB_CI_LOCAL := $(CURDIR)/.tools/gitlab-ci-local/node_modules/.bin/gitlab-ci-local
+
+gitops-tools: $(GITLAB_CI_LOCAL)
+	@command -v rsync >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rsync; }
+
+$(GITLAB_CI_LOCAL): Makefile
+	@command -v npm >/dev/null || { echo "gitops-tools: npm (Node.js 18 or later) is needed to install gitlab-ci-local" >&2; exit 1; }
+	npm install --no-audit --no-fund --prefix $(CURDIR)/.tools/gitlab-ci-local gitlab-ci-local@$(GITLAB_CI_LOCAL_VERSION)
+	touch $@
+
 lab-hosts-up: setup lab-hosts-tools
 	$(BIN)/ansible-playbook playbooks/lab_hosts.yml -e lab_hosts_state=present
 
@@ -87,7 +101,7 @@ units: setup test-tools
 packaging: setup
 	$(BIN)/pytest tests/packaging
 
-integration: setup lab-hosts-tools
+integration: setup lab-hosts-tools gitops-tools
 	$(BIN)/pytest tests/integration
 
 test: lint sanity units packaging integration
