@@ -64,12 +64,12 @@ lab-hosts-tools:
 # gitlab-ci-local (npm; 4.60.x is the last line that runs on Node 20), installed into .tools/, and rsync, which it
 # copies the repository with (Debian's rsync).
 GITLAB_CI_LOCAL_VERSION := 4.60.1
-GITLAB_CI_LOCAL := $(CURDIR)/.tools/gitlab-ci-local/node_modules/.bin/gitlab-ci-local
+GITLAB_CI_LOCAL_STAMP := $(CURDIR)/.tools/gitlab-ci-local/.installed-$(GITLAB_CI_LOCAL_VERSION)
 
-gitops-tools: $(GITLAB_CI_LOCAL)
+gitops-tools: $(GITLAB_CI_LOCAL_STAMP)
 	@command -v rsync >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rsync; }
 
-$(GITLAB_CI_LOCAL): Makefile
+$(GITLAB_CI_LOCAL_STAMP):
 	@command -v npm >/dev/null || { echo "gitops-tools: npm (Node.js 18 or later) is needed to install gitlab-ci-local" >&2; exit 1; }
 	npm install --no-audit --no-fund --prefix $(CURDIR)/.tools/gitlab-ci-local gitlab-ci-local@$(GITLAB_CI_LOCAL_VERSION)
 	touch $@
