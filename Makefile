@@ -61,8 +61,8 @@ lab-hosts-tools:
 	@command -v mmdebstrap >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap; }
 
 # The GitOps pipeline's test (tests/integration/test_gitops_pipeline.py) runs extensions/gitops/.gitlab-ci.yml with
-# gitlab-ci-local (npm; 4.60.x is the last line that runs on Node 20), installed into .tools/, and rsync, which it
-# copies the repository with (Debian's rsync).
+# gitlab-ci-local (npm; 4.60.x runs on Node 18 and 20, later lines need a newer Node), installed into .tools/ with
+# npm (Debian's nodejs and npm when the machine has none), and rsync, which it copies the repository with (Debian's rsync).
 GITLAB_CI_LOCAL_VERSION := 4.60.1
 GITLAB_CI_LOCAL_STAMP := $(CURDIR)/.tools/gitlab-ci-local/.installed-$(GITLAB_CI_LOCAL_VERSION)
 
@@ -70,7 +70,7 @@ gitops-tools: $(GITLAB_CI_LOCAL_STAMP)
 	@command -v rsync >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rsync; }
 
 $(GITLAB_CI_LOCAL_STAMP):
-	@command -v npm >/dev/null || { echo "gitops-tools: npm (Node.js 18 or later) is needed to install gitlab-ci-local" >&2; exit 1; }
+	@command -v npm >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm; }
 	npm install --no-audit --no-fund --prefix $(CURDIR)/.tools/gitlab-ci-local gitlab-ci-local@$(GITLAB_CI_LOCAL_VERSION)
 	touch $@
 
