@@ -13,10 +13,11 @@ CI/CD variable KUBECONFIG, as a project's File variable would.
 
 One test, in the order a repository lives it:
 
-a. the whole pipeline on the default branch passes: lint, plan (drift: nothing exists yet, exit 2,
-   allowed), apply (automatic on the default branch), prove (JUnit all passing, SVG, Markdown); on
-   another branch the runner's rules make apply a manual job, and prove waits for it; plan then finds
-   nothing (exit 0, no failing JUnit case);
+a. on a branch other than the default one apply is a manual gate: unopened, the runner starts nothing
+   (prove needs apply) and nothing reaches the cluster; opened (``--manual apply``), the whole pipeline
+   passes: lint, plan (drift: nothing exists yet, exit 2, allowed), apply, prove (JUnit all passing, SVG,
+   Markdown). On the default branch apply runs without the gate, and plan finds nothing (exit 0, no
+   failing JUnit case);
 b. a hand-made drift, a line added to the export file on the NFS server and the StatefulSet scaled
    behind Ansible's back (kubectl scale): plan exits 2 and its JSON and JUnit name exactly the export
    file (with the reload of the NFS server its handler would do) and the StatefulSet's ``spec.replicas``,
@@ -24,9 +25,9 @@ b. a hand-made drift, a line added to the export file on the NFS server and the 
 c. a broken rollout, a pod template whose pods never turn Ready (the lab's never-ready label, as a bad
    image would): prove fails, and its JUnit names the completion check and the pod.
 
-Measured on the build machine (2 cores, warm lab, December 2026): about 100 s in all, 20 s of them the
-lab fixture's lab_up.yml; the jobs: lint 4 s, plan 14 s (each of three), apply 16 s, prove 4 s, and
-about 1 s of gitlab-ci-local's own per run (five runs).
+Measured on the build machine (2 cores, warm lab, December 2026): 103 s in all, 21 s of them the lab
+fixture's lab_up.yml and 80 s the test: six gitlab-ci-local runs, two of them whole pipelines (jobs:
+lint 4 s, plan 14 s, apply 16 s on the first run, prove 4 s; about 1 s of gitlab-ci-local's own a run).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -90,8 +91,16 @@ def failing(cases):
 def test_pipeline_applies_plans_drift_and_proves(desired, kube, own_nfs):
     repo, stack = desired
 
-    # a. the whole pipeline on the default branch
-    first = repo.run()
+    # a. on a branch other than the default one, apply is a manual gate: unopened, the runner runs nothing
+    # (prove needs apply) and nothing reaches the cluster
+    repo.branch("change")
+    gated = repo.run()
+    assert gated.rc != 0 and gated.jobs == {}, str(gated)
+    assert "apply is when:manual, its needed by prove, and not specified in --manual" in gated.output, str(gated)
+    assert kube.get("namespace", stack.namespace) is None
+
+    # ... opened by hand, the whole pipeline runs: plan finds everything missing (drift, allowed), apply, prove
+    first = repo.run(manual=["apply"])
     assert first.rc == 0, str(first)
     assert first.jobs == {"lint": ("ok", 0), "plan": ("WARN", 2), "apply": ("ok", 0), "prove": ("ok", 0)}, str(first)
     assert first.json_artifact("plan", DRIFT + "/drift.json")["status"] == "drift"
@@ -106,16 +115,14 @@ def test_pipeline_applies_plans_drift_and_proves(desired, kube, own_nfs):
     assert "## StatefulSet %s/myapp: valid" % stack.namespace in summary, summary
     assert os.path.getsize(first.artifact("prove", "prove-report/myapp.svg")) > 0
 
-    # the gate: apply is automatic on the default branch only, and prove waits for it
-    assert repo.jobs() == {"lint": "on_success", "plan": "on_success", "apply": "on_success", "prove": "on_success"}
-    repo.branch("change")
-    assert repo.jobs()["apply"] == "manual"
+    # on the default branch apply runs without a gate; plan now finds nothing to change
     repo.branch(DEFAULT_BRANCH)
-
-    clean = repo.run("plan")
-    assert clean.jobs == {"plan": ("ok", 0)}, str(clean)
+    clean = repo.run()
+    assert clean.rc == 0, str(clean)
+    assert clean.jobs == {"lint": ("ok", 0), "plan": ("ok", 0), "apply": ("ok", 0), "prove": ("ok", 0)}, str(clean)
     assert clean.json_artifact("plan", DRIFT + "/drift.json")["status"] == "clean"
     assert failing(clean.junit_cases("plan", DRIFT + "/drift.xml")) == {}
+    assert failing(clean.junit_cases("prove", PROVE_JUNIT)) == {}
 
     # b. drift made by hand: the export file edited on the server, the StatefulSet scaled behind Ansible's back
     exports_file = own_nfs.server["nfs_server_ganesha_exports_file"]

@@ -134,11 +134,3 @@ class DesiredState(object):
         proc = subprocess.run(self.command(*args), cwd=self.root, env=env, capture_output=True, text=True,
                               timeout=timeout, check=False)
         return PipelineRun(self.root, proc)
-
-    def jobs(self):
-        """``{job: when}`` as gitlab-ci-local's rules engine decides them on the checked-out branch."""
-        proc = subprocess.run(self.command("--list-json"), cwd=self.root, env=ansible_env(), capture_output=True,
-                              text=True, timeout=120, check=False)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        listed = json.loads(proc.stdout[proc.stdout.index("["):])
-        return dict((job["name"], job["when"]) for job in listed)
