@@ -74,6 +74,17 @@ $(GITLAB_CI_LOCAL_STAMP):
 	npm install --no-audit --no-fund --prefix $(CURDIR)/.tools/gitlab-ci-local gitlab-ci-local@$(GITLAB_CI_LOCAL_VERSION)
 	touch $@
 
+# make lint checks the GitHub Actions workflow of extensions/gitops/github (which no test runs; docs/gitops.md) with
+# actionlint, built from its Go module into .tools/go/bin (shellcheck, which it runs on the steps, is in .venv).
+ACTIONLINT_VERSION := v1.7.12
+ACTIONLINT := $(CURDIR)/.tools/go/bin/actionlint
+ACTIONLINT_STAMP := $(CURDIR)/.tools/go/.actionlint-$(ACTIONLINT_VERSION)
+
+$(ACTIONLINT_STAMP):
+	mkdir -p $(dir $@)
+	GOBIN=$(CURDIR)/.tools/go/bin go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	touch $@
+
 lab-hosts-up: setup lab-hosts-tools
 	$(BIN)/ansible-playbook playbooks/lab_hosts.yml -e lab_hosts_state=present
 
@@ -87,8 +98,9 @@ bench: setup lab-up bench-tools
 # path, so a stateful.nfs installed there from a tarball would be linted instead of this clone: give it
 # a home of its own.
 # Then Galaxy's import checks on the built tarball, offline (tests/packaging/collection_build.py).
-lint: setup
+lint: setup $(ACTIONLINT_STAMP)
 	ANSIBLE_HOME=$(CURDIR)/.tmp/ansible-home $(BIN)/ansible-lint
+	$(ACTIONLINT) extensions/gitops/github/.github/workflows/*.yml
 	$(BIN)/python tests/packaging/collection_build.py
 
 sanity: setup
