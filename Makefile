@@ -17,7 +17,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help setup demo test lint sanity units packaging integration bench lab-up lab-down changelog clean fresh-packages bench-tools test-tools lab-hosts-tools lab-hosts-up lab-hosts-down
+.PHONY: help setup demo test lint sanity units packaging integration bench lab-up lab-down changelog clean fresh-packages bench-tools test-tools lab-hosts-tools lab-hosts-up lab-hosts-down gitops-tools
 
 help:
 	@echo "make demo   - set up, start the lab, run the tutorial (playbooks/site.yml) and print the report"
@@ -60,6 +60,31 @@ test-tools:
 lab-hosts-tools:
 	@command -v mmdebstrap >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap; }
 
+# The GitOps pipeline's test (tests/integration/test_gitops_pipeline.py) runs extensions/gitops/.gitlab-ci.yml with
+# gitlab-ci-local (npm; 4.60.x runs on Node 18 and 20, later lines need a newer Node), installed into .tools/ with
+# npm (Debian's nodejs and npm when the machine has none), and rsync, which it copies the repository with (Debian's rsync).
+GITLAB_CI_LOCAL_VERSION := 4.60.1
+GITLAB_CI_LOCAL_STAMP := $(CURDIR)/.tools/gitlab-ci-local/.installed-$(GITLAB_CI_LOCAL_VERSION)
+
+gitops-tools: $(GITLAB_CI_LOCAL_STAMP)
+	@command -v rsync >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rsync; }
+
+$(GITLAB_CI_LOCAL_STAMP):
+	@command -v npm >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm; }
+	npm install --no-audit --no-fund --prefix $(CURDIR)/.tools/gitlab-ci-local gitlab-ci-local@$(GITLAB_CI_LOCAL_VERSION)
+	touch $@
+
+# make lint checks the GitHub Actions workflow of extensions/gitops/github (which no test runs; docs/gitops.md) with
+# actionlint, built from its Go module into .tools/go/bin (shellcheck, which it runs on the steps, is in .venv).
+ACTIONLINT_VERSION := v1.7.12
+ACTIONLINT := $(CURDIR)/.tools/go/bin/actionlint
+ACTIONLINT_STAMP := $(CURDIR)/.tools/go/.actionlint-$(ACTIONLINT_VERSION)
+
+$(ACTIONLINT_STAMP):
+	mkdir -p $(dir $@)
+	GOBIN=$(CURDIR)/.tools/go/bin go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	touch $@
+
 lab-hosts-up: setup lab-hosts-tools
 	$(BIN)/ansible-playbook playbooks/lab_hosts.yml -e lab_hosts_state=present
 
@@ -73,8 +98,9 @@ bench: setup lab-up bench-tools
 # path, so a stateful.nfs installed there from a tarball would be linted instead of this clone: give it
 # a home of its own.
 # Then Galaxy's import checks on the built tarball, offline (tests/packaging/collection_build.py).
-lint: setup
+lint: setup $(ACTIONLINT_STAMP)
 	ANSIBLE_HOME=$(CURDIR)/.tmp/ansible-home $(BIN)/ansible-lint
+	$(ACTIONLINT) extensions/gitops/github/.github/workflows/*.yml
 	$(BIN)/python tests/packaging/collection_build.py
 
 sanity: setup
@@ -87,7 +113,7 @@ units: setup test-tools
 packaging: setup
 	$(BIN)/pytest tests/packaging
 
-integration: setup lab-hosts-tools
+integration: setup lab-hosts-tools gitops-tools
 	$(BIN)/pytest tests/integration
 
 test: lint sanity units packaging integration

@@ -25,6 +25,7 @@ from ansible_collections.stateful.nfs.tests.integration.helpers.ansible_runs imp
     run_playbook,
 )
 from ansible_collections.stateful.nfs.tests.integration.helpers.kube import LAB_STATE_DIR, Kube, Lab, truthy  # noqa: E402
+from ansible_collections.stateful.nfs.tests.integration.helpers.nfs import OwnNfs  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +64,15 @@ def lab_exports(lab, playbook, tmp_path_factory):
         exports = json.load(stream)
     assert len(exports) >= 4, exports
     return exports[:4]
+
+
+@pytest.fixture
+def own_nfs(lab, playbook, tmp_path_factory):
+    """An inventory whose NFS server is an NFS-Ganesha of the test's own (helpers.nfs.OwnNfs), stopped at
+    the end of the test when it was started."""
+    server = OwnNfs(str(tmp_path_factory.mktemp("own-nfs")), playbook)
+    try:
+        yield server
+    finally:
+        if os.path.exists(server.daemon["pid_file"]):
+            server.stop()

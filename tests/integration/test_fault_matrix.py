@@ -9,9 +9,9 @@ scenarios, tests/integration/test_statefulset_validate.py).
 
 Each test works in its own namespace ``it-fault-<case>-<random>`` with its own volume set, PV
 names and storage class (FaultStack in helpers/stacks.py), and removes them. The NFS fault
-uses an NFS-Ganesha of its own (OwnNfs in helpers/nfs.py: its own port, configuration, pid file
-and exports under a temporary directory, started and stopped by the nfs_server role's mechanism),
-so the lab's shared server on 127.0.0.1:2049 is never stopped. The "API server unreachable" fault points a
+uses an NFS-Ganesha of its own (the fixture own_nfs, OwnNfs in helpers/nfs.py: its own port,
+configuration, pid file and exports under a temporary directory, started and stopped by the nfs_server
+role's mechanism), so the lab's shared server on 127.0.0.1:2049 is never stopped. The "API server unreachable" fault points a
 copy of the lab's kubeconfig at a closed loopback port; the lab itself is never touched.
 """
 
@@ -19,14 +19,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
 import re
 import uuid
 
 import pytest
 
 from ansible_collections.stateful.nfs.tests.integration.helpers.ansible_runs import LOCAL_INVENTORY, ok, refused, run, run_module
-from ansible_collections.stateful.nfs.tests.integration.helpers.nfs import OwnNfs, host_state, lab_ganesha_pid, listening
+from ansible_collections.stateful.nfs.tests.integration.helpers.nfs import host_state, lab_ganesha_pid, listening
 from ansible_collections.stateful.nfs.tests.integration.helpers.stacks import (
     UNSET,
     FaultStack,
@@ -96,16 +95,6 @@ def test_never_ready_pod_halts_the_rollout_at_its_ordinal(lab, fault_stacks):
 
 
 # =========================================================================== NFS server stopped before verify
-@pytest.fixture
-def own_nfs(lab, playbook, tmp_path_factory):
-    server = OwnNfs(str(tmp_path_factory.mktemp("it-fault-nfs")), playbook)
-    try:
-        yield server
-    finally:
-        if os.path.exists(server.daemon["pid_file"]):
-            server.stop()
-
-
 def test_nfs_server_stopped_before_verify_names_the_export(fault_stacks, own_nfs):
     """site.yml on an inventory with a Ganesha of the test's own; the server stops; the verify run
     (``--tags verify``) fails naming every export and the reason, the NFS clients' preflight names

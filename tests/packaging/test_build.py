@@ -16,10 +16,10 @@ import yaml
 from ansible_collections.stateful.nfs.tests.packaging.collection_build import REPO, build, import_check, members
 
 # every file of the project under these ships; nothing under DEVELOPMENT does
-SHIPPED_DIRS = ("plugins/", "roles/", "playbooks/", "meta/", "docs/", "inventory/", "changelogs/", "tools/")
+SHIPPED_DIRS = ("plugins/", "roles/", "playbooks/", "meta/", "docs/", "inventory/", "changelogs/", "tools/", "extensions/gitops/")
 SHIPPED_FILES = ("README.md", "COPYING", "MANIFEST.json", "FILES.json")
-DEVELOPMENT = (".venv/", ".tmp/", ".collections/", ".cache/", ".ansible/", ".pytest_cache/", ".ci/", "tests/",
-               "extensions/", "bench/", ".gitignore", ".ansible-lint", ".yamllint", "Makefile", "requirements.txt",
+DEVELOPMENT = (".venv/", ".tmp/", ".tools/", ".collections/", ".cache/", ".ansible/", ".pytest_cache/", ".ci/", "tests/",
+               "extensions/molecule/", "bench/", ".gitignore", ".ansible-lint", ".yamllint", "Makefile", "requirements.txt",
                "pytest.ini", "ansible.cfg", "CONTRIBUTING.md")
 MAX_BYTES = 1024 * 1024
 
@@ -40,7 +40,8 @@ def test_the_tarball_holds_the_collection_and_nothing_of_the_development_tree(ta
     # nothing but project files (no caches, no local results) and the two manifests
     assert set(shipped) - project == {"MANIFEST.json", "FILES.json"}
     for needed in ("meta/runtime.yml", "meta/execution-environment.yml", "meta/ee-requirements.txt",
-                   "meta/ee-bindep.txt", "changelogs/changelog.yaml", "README.md", "COPYING"):
+                   "meta/ee-bindep.txt", "changelogs/changelog.yaml", "README.md", "COPYING",
+                   "extensions/gitops/gitlab/.gitlab-ci.yml", "playbooks/prove.yml", "tools/plan.py"):
         assert needed in shipped, needed
 
 

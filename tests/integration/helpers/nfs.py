@@ -75,7 +75,8 @@ class OwnNfs(object):
         self.names = ["f1", "f2", "f3", "f4"]
         self.daemon = {"config": "%s/etc/ganesha.conf" % root, "pid_file": "%s/run/ganesha.pid" % root,
                        "log_file": "%s/log/ganesha.log" % root}
-        server = {
+        # the server's variables, for an inventory of a test's own (test_gitops_pipeline.py writes them as group_vars)
+        self.server = server = {
             "nfs_server_backend": "ganesha", "nfs_server_address": "127.0.0.1", "nfs_server_service_manager": "none",
             "nfs_server_ganesha_bind_address": "127.0.0.1", "nfs_server_ganesha_port": self.port,
             "nfs_server_ganesha_config_file": self.daemon["config"],
