@@ -129,8 +129,9 @@ class DesiredState(object):
         for job in manual:
             args += ["--manual", job]
         env = ansible_env()
-        # the repository is the job's checkout: no ansible.cfg of this clone, as on a runner
+        # the repository is the job's checkout: no ansible.cfg or inventory of this clone, as on a runner
         env.pop("ANSIBLE_CONFIG", None)
+        env.pop("ANSIBLE_INVENTORY", None)
         proc = subprocess.run(self.command(*args), cwd=self.root, env=env, capture_output=True, text=True,
                               timeout=timeout, check=False)
         return PipelineRun(self.root, proc)
