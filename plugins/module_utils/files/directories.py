@@ -6,9 +6,9 @@
 The logic of the ``directories`` module; ``host.py`` does the I/O.
 
 * ``validate`` checks the wanted directories and the attributes of the ``paths`` and missing parents.
-* ``paths_to_look_at`` and ``names_to_resolve`` say what to read from the host: every directory and its
+* ``paths_to_look_at`` and ``owner_names_to_resolve`` say what to read from the host: every directory and its
   ancestors, the user and group names.
-* ``plan`` compares what is there with what is wanted and returns one entry per directory to create or
+* ``plan_directories`` compares what is there with what is wanted and returns one entry per directory to create or
   change (and per listed directory that is already right), parents first. Missing parents are created
   with the call's own owner, group and mode (root:root 0755 by default, as the ``paths`` get); parents
   that exist are left as they are.
@@ -122,7 +122,7 @@ def paths_to_look_at(items):
     return paths
 
 
-def names_to_resolve(items, defaults):
+def owner_names_to_resolve(items, defaults):
     """``(users, groups)``: the owner and group names (not numeric ids) to look up on the host."""
     users, groups = [], []
     for attributes in list(items) + [defaults]:
@@ -166,12 +166,12 @@ def _not_a_directory(state):
     return "a symbolic link whose target does not exist" if kind == "link" else "a %s" % kind
 
 
-def plan(items, defaults, states, users, groups):
+def plan_directories(items, defaults, states, users, groups):
     """One entry per directory to create or change, and per listed directory, parents before children.
 
     ``states`` maps every path of ``paths_to_look_at`` to ``{type, uid, gid, mode}`` (``type``: ``absent``,
     ``directory``, or what else is there; symbolic links followed). ``users`` and ``groups`` map the names
-    of ``names_to_resolve`` to their ids (``None``: unknown). Raises ``InvalidDirectory`` before anything
+    of ``owner_names_to_resolve`` to their ids (``None``: unknown). Raises ``InvalidDirectory`` before anything
     is changed when a name is unknown or a path or one of its parents is not a directory.
     """
     listed = dict((item["path"], item) for item in items)
@@ -222,7 +222,7 @@ def diffs(entries):
     return result
 
 
-def summary(entries):
+def directories_summary(entries):
     """The module's result (without ``diff``): ``changed``, the entries, and the paths that changed."""
     return {"changed": any(entry["changed"] for entry in entries), "directories": entries,
             "changed_paths": [entry["path"] for entry in entries if entry["changed"]]}

@@ -22,10 +22,10 @@ from ansible_collections.stateful.nfs.plugins.module_utils.files.directories imp
     DIRECTORY,
     DirectoryError,
     diffs,
-    names_to_resolve,
+    owner_names_to_resolve,
     paths_to_look_at,
-    plan,
-    summary,
+    plan_directories,
+    directories_summary,
     validate,
 )
 
@@ -89,10 +89,10 @@ class HostDirectories(object):
         ``InvalidDirectory`` before anything is changed; a failed change raises ``DirectoryError`` with
         what was already done."""
         items, defaults = validate(directories, paths, attributes)
-        users, groups = names_to_resolve(items, defaults)
+        users, groups = owner_names_to_resolve(items, defaults)
         states = dict((path, self.state(path)) for path in paths_to_look_at(items))
-        entries = plan(items, defaults, states, self.lookup(users, pwd.getpwnam), self.lookup(groups, grp.getgrnam))
-        result = summary(entries)
+        entries = plan_directories(items, defaults, states, self.lookup(users, pwd.getpwnam), self.lookup(groups, grp.getgrnam))
+        result = directories_summary(entries)
         if diff:
             result["diff"] = diffs(entries)
         if check_mode:

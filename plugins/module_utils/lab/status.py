@@ -24,6 +24,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.stateful.nfs.plugins.module_utils.common.errors import PlanError
+from ansible_collections.stateful.nfs.plugins.module_utils.k8s.objects import is_ready
 
 # The kinds the lab applies: (API group path, plural). A namespaced object names its namespace.
 KINDS = {
@@ -108,12 +109,6 @@ def api_path(obj, where="objects"):
     if meta.get("namespace"):
         return "%s/namespaces/%s/%s/%s" % (prefix, meta["namespace"], plural, meta["name"])
     return "%s/%s/%s" % (prefix, plural, meta["name"])
-
-
-def is_ready(obj):
-    """Whether ``obj``'s status has the condition Ready=True."""
-    conditions = (obj.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
 
 
 def object_problem(wanted, live):

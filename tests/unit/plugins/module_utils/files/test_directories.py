@@ -15,10 +15,10 @@ from ansible_collections.stateful.nfs.plugins.module_utils.files.directories imp
     InvalidDirectory,
     ancestors,
     diffs,
-    names_to_resolve,
+    owner_names_to_resolve,
     paths_to_look_at,
-    plan,
-    summary,
+    plan_directories,
+    directories_summary,
     validate,
 )
 
@@ -46,9 +46,9 @@ def planned(directories=None, paths=None, states=None, attributes=None, users=No
     items, defaults = validate(directories, paths, attributes)
     states = states or {}
     looked_at = dict((path, states.get(path, absent())) for path in paths_to_look_at(items))
-    names_users, names_groups = names_to_resolve(items, defaults)
-    return plan(items, defaults, looked_at, dict((n, users.get(n)) for n in names_users),
-                dict((n, groups.get(n)) for n in names_groups))
+    names_users, names_groups = owner_names_to_resolve(items, defaults)
+    return plan_directories(items, defaults, looked_at, dict((n, users.get(n)) for n in names_users),
+                            dict((n, groups.get(n)) for n in names_groups))
 
 
 def refusal(**kwargs):
@@ -122,7 +122,7 @@ def test_paths_to_look_at_are_each_directory_and_its_ancestors_once():
 
 def test_only_names_are_resolved_not_numeric_ids():
     items, defaults = validate([export("/a", owner="1234", group="nogroup"), export("/b", owner="nobody")])
-    assert names_to_resolve(items, defaults) == (["nobody", "root"], ["nogroup", "root"])
+    assert owner_names_to_resolve(items, defaults) == (["nobody", "root"], ["nogroup", "root"])
 
 
 # ------------------------------------------------------------------ the plan
@@ -131,7 +131,7 @@ def test_nothing_to_do_on_a_converged_host():
     states = {"/srv": directory(), "/srv/v1": directory(65534, 65534, 0o755), "/srv/v2": directory(1234, 1234, 0o2770)}
     entries = planned(directories=[export("/srv/v1"), export("/srv/v2", "1234", "1234", "2770")], states=states)
     assert [(e["path"], e["changed"], e["changes"]) for e in entries] == [("/srv/v1", False, []), ("/srv/v2", False, [])]
-    assert summary(entries) == {"changed": False, "directories": entries, "changed_paths": []}
+    assert directories_summary(entries) == {"changed": False, "directories": entries, "changed_paths": []}
     assert diffs(entries) == []
 
 
@@ -143,7 +143,7 @@ def test_missing_parents_are_created_as_root_before_their_children():
         ("/nfs-data/x/v1", False, "nobody", "nogroup", "0755", 65534, ["create"]),
         ("/nfs-data/x/v2", False, "nobody", "nogroup", "0755", 65534, ["create"]),
     ]
-    assert summary(entries)["changed_paths"] == ["/nfs-data", "/nfs-data/x", "/nfs-data/x/v1", "/nfs-data/x/v2"]
+    assert directories_summary(entries)["changed_paths"] == ["/nfs-data", "/nfs-data/x", "/nfs-data/x/v1", "/nfs-data/x/v2"]
 
 
 def test_existing_parents_are_left_as_they_are():
