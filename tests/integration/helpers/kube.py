@@ -21,9 +21,10 @@ import urllib3
 import yaml
 from kubernetes import client, config, watch
 
-# Where playbooks/lab_up.yml keeps the lab (kubeconfig, bin/kubectl): its default, or lab_state_dir of the
-# file STATEFUL_NFS_LAB_VARS names (helpers/ansible_runs.py gives that file to every playbook).
+
 def _lab_vars():
+    """The lab variables of the file STATEFUL_NFS_LAB_VARS names (helpers/ansible_runs.py gives that file to
+    every playbook), or none: the default lab."""
     if not os.environ.get("STATEFUL_NFS_LAB_VARS"):
         return {}
     with open(os.environ["STATEFUL_NFS_LAB_VARS"]) as stream:
@@ -31,6 +32,7 @@ def _lab_vars():
 
 
 LAB_VARS = _lab_vars()
+# Where playbooks/lab_up.yml keeps the lab (kubeconfig, bin/kubectl).
 LAB_STATE_DIR = Path(LAB_VARS.get("lab_state_dir", "~/.local/state/stateful-nfs-lab")).expanduser()
 
 
