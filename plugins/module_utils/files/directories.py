@@ -27,6 +27,8 @@ from ansible_collections.stateful.nfs.plugins.module_utils.files.attributes impo
     check_absolute,
     check_id,
     check_mode,
+    owner_names,
+    resolve_owner,
 )
 
 DEFAULTS = {"owner": "root", "group": "root", "mode": "0755"}
@@ -124,25 +126,14 @@ def paths_to_look_at(items):
 
 def owner_names_to_resolve(items, defaults):
     """``(users, groups)``: the owner and group names (not numeric ids) to look up on the host."""
-    users, groups = [], []
-    for attributes in list(items) + [defaults]:
-        for value, names in ((attributes["owner"], users), (attributes["group"], groups)):
-            if not value.isdigit() and value not in names:
-                names.append(value)
-    return users, groups
+    return owner_names(list(items) + [defaults])
 
 
 def _resolve(attributes, users, groups, where):
-    ids = {}
-    for field, table, kind in (("owner", users, "user"), ("group", groups, "group")):
-        value = attributes[field]
-        if value.isdigit():
-            ids[field] = int(value)
-        elif table.get(value) is None:
-            _refuse(where, field, "there is no %s %r on this host" % (kind, value))
-        else:
-            ids[field] = table[value]
-    return ids
+    try:
+        return resolve_owner(attributes, users, groups)
+    except InvalidAttribute as exc:
+        _refuse(where, exc.field, str(exc))
 
 
 def _entry(path, attributes, ids, state, parent):

@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The I/O of the ``directories`` module: ``HostDirectories``.
+"""The I/O of the ``directories`` and ``files`` modules: ``HostDirectories`` and ``HostFiles``.
 
-It reads the state of paths (``os.stat``, symbolic links followed, as ansible.builtin.file does), looks up
-user and group names, and creates and changes directories; every decision is a pure function of
-``directories.py``.
+They read the state of paths (``os.stat``, symbolic links followed, as ansible.builtin.file does), look up
+user and group names, and create and change directories and files; every decision is a pure function of
+``directories.py`` and ``contents.py``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,7 +16,17 @@ import grp
 import os
 import pwd
 import stat
+import tempfile
 
+from ansible_collections.stateful.nfs.plugins.module_utils.files.attributes import owner_names
+from ansible_collections.stateful.nfs.plugins.module_utils.files.contents import (
+    diffs as file_diffs,
+    encoded,
+    files_summary,
+    plan_files,
+    validate as validate_files,
+    FileError,
+)
 from ansible_collections.stateful.nfs.plugins.module_utils.files.directories import (
     ABSENT,
     DIRECTORY,
@@ -36,6 +46,15 @@ def _kind(mode):
     if stat.S_ISREG(mode):
         return "file"
     return "special file"
+
+
+def change_attributes(path, entry):
+    """Set the owner, group and mode of ``path`` that the plan's ``entry`` lists in its ``changes``."""
+    if "owner" in entry["changes"] or "group" in entry["changes"]:
+        os.chown(path, entry["uid"] if "owner" in entry["changes"] else -1,
+                 entry["gid"] if "group" in entry["changes"] else -1)
+    if "mode" in entry["changes"]:
+        os.chmod(path, int(entry["mode"], 8))
 
 
 class HostDirectories(object):
@@ -75,11 +94,7 @@ class HostDirectories(object):
             os.chown(path, entry["uid"], entry["gid"])
             os.chmod(path, mode)
             return
-        if "owner" in entry["changes"] or "group" in entry["changes"]:
-            os.chown(path, entry["uid"] if "owner" in entry["changes"] else -1,
-                     entry["gid"] if "group" in entry["changes"] else -1)
-        if "mode" in entry["changes"]:
-            os.chmod(path, mode)
+        change_attributes(path, entry)
 
     def converge(self, directories=None, paths=None, attributes=None, check_mode=False, diff=False):
         """Make ``directories`` and ``paths`` so (in check mode: only tell); the module's result. See
@@ -108,5 +123,72 @@ class HostDirectories(object):
                                      % (entry["path"], entry["owner"], entry["group"], entry["mode"],
                                         ", ".join(entry["changes"]), exc.strerror or exc, ", ".join(done) or "nothing"),
                                      changed=bool(done), changed_paths=done)
+            done.append(entry["path"])
+        return result
+
+
+class HostFiles(object):
+    """Reads and writes this host's files."""
+
+    @staticmethod
+    def state(path):
+        """``{type, uid, gid, mode, data, directory}`` of ``path`` (symbolic links followed): ``data`` the
+        bytes of a regular file, ``directory`` the kind of what holds it."""
+        found = HostDirectories.state(path)
+        found["data"] = None
+        if found["type"] == "file":
+            with open(path, "rb") as handle:
+                found["data"] = handle.read()
+        found["directory"] = HostDirectories.state(os.path.dirname(os.path.realpath(path)) or "/")["type"]
+        return found
+
+    @staticmethod
+    def apply(entry, data):
+        """Make one file as the plan's ``entry`` says; new content is written to a private file next to
+        it and renamed over it, so a reader sees the old file or the new one, never half of one."""
+        path, mode = os.path.realpath(entry["path"]), int(entry["mode"], 8)
+        if "create" not in entry["changes"] and "content" not in entry["changes"]:
+            change_attributes(path, entry)
+            return
+        handle, temporary = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", dir=os.path.dirname(path))
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fchown(out.fileno(), entry["uid"], entry["gid"])
+                os.fchmod(out.fileno(), mode)
+                os.fsync(out.fileno())
+            os.rename(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+
+    def converge(self, files, check_mode=False, diff=False):
+        """Make ``files`` so (in check mode: only tell); the module's result. See ``contents.validate``.
+
+        Input that is not valid, an unknown name, or a path that cannot be a file raise ``InvalidFile``
+        before anything is changed; a failed write raises ``FileError`` with what was already done."""
+        items = validate_files(files)
+        users, groups = owner_names(items)
+        states = dict((item["path"], self.state(item["path"])) for item in items)
+        entries = plan_files(items, states, HostDirectories.lookup(users, pwd.getpwnam),
+                             HostDirectories.lookup(groups, grp.getgrnam))
+        result = files_summary(entries)
+        if diff:
+            result["diff"] = file_diffs(items, entries, states)
+        if check_mode:
+            return result
+        done = []
+        for item, entry in zip(items, entries):
+            if not entry["changed"]:
+                continue
+            try:
+                self.apply(entry, encoded(item))
+            except OSError as exc:
+                raise FileError("%s: could not write it as %s:%s %s (%s): %s; changed before it: %s"
+                                % (entry["path"], entry["owner"], entry["group"], entry["mode"],
+                                   ", ".join(entry["changes"]), exc.strerror or exc, ", ".join(done) or "nothing"),
+                                changed=bool(done), changed_paths=done)
             done.append(entry["path"])
         return result

@@ -84,6 +84,18 @@ def test_the_directories_module_is_one_resource_per_path():
         ("/srv/b", '~ mode: "0700" -> "0755"')]
 
 
+def test_the_files_module_is_one_resource_per_file_with_its_text_diff():
+    result = {"changed": True, "changed_paths": ["/etc/ganesha/exports.conf", "/etc/ganesha/ganesha.conf"],
+              "invocation": {"module_args": {"files": [{"path": "/etc/ganesha/ganesha.conf"}, {"path": "/etc/ganesha/exports.conf"}]}},
+              "diff": [{"before": "a\n", "after": "b\n", "before_header": "/etc/ganesha/exports.conf",
+                        "after_header": "/etc/ganesha/exports.conf"},
+                       {"before": {"mode": "0600"}, "after": {"mode": "0644"}, "before_header": "/etc/ganesha/ganesha.conf",
+                        "after_header": "/etc/ganesha/ganesha.conf"}]}
+    entries = result_changes(result, "stateful.nfs.files")
+    assert [(e["type"], e["resource"]) for e in entries] == [("file", "/etc/ganesha/exports.conf"), ("other", "/etc/ganesha/ganesha.conf")]
+    assert "-a\n+b" in entries[0]["diff"] and entries[1]["diff"] == '~ mode: "0600" -> "0644"'
+
+
 def test_a_dict_diff_of_another_module_and_a_module_without_diff():
     result = {"changed": True, "diff": {"before": {"state": "absent"}, "after": {"state": "directory"}}, "path": "/srv/x"}
     assert result_changes(result, "ansible.builtin.file")[0]["diff"] == '~ state: "absent" -> "directory"'
