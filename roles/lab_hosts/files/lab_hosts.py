@@ -631,10 +631,10 @@ ACTIONS = {"present": hosts_present, "root": build_root, "up": hosts_up, "down":
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1 or argv[0] not in ACTIONS:
-        print("usage: lab_hosts.py {present|root|up|down} < spec.json", file=sys.stderr)
+    if len(argv) not in (1, 2) or argv[0] not in ACTIONS:
+        print("usage: lab_hosts.py {present|root|up|down} [SPEC-JSON] (or the spec on stdin)", file=sys.stderr)
         return 2
-    spec = json.load(sys.stdin)
+    spec = json.loads(argv[1]) if len(argv) == 2 else json.load(sys.stdin)
     try:
         result = ACTIONS[argv[0]](spec)
     except LabHostsError as exc:
