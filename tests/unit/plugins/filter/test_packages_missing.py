@@ -46,6 +46,12 @@ def test_multiarch_lines_count_as_installed_when_one_architecture_is():
     assert packages_missing(output, ["libc6", "libc6:amd64"]) == []
 
 
+def test_output_of_a_terminal_with_carriage_returns_is_read():
+    # os_packages runs dpkg-query with ansible.builtin.raw, which gives the command a terminal over SSH
+    output = "libnfs-utils installed\r\nnfs-common not-installed\r\n"
+    assert packages_missing(output, ["nfs-common", "libnfs-utils"]) == ["nfs-common"]
+
+
 def test_blank_lines_are_ignored():
     assert installed_packages("\n  \nnfs-common installed\n\n") == {"nfs-common"}
 
