@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - stateful.nfs.nfs_exported
+  - stateful.nfs.nfs_served
 attributes:
   platform:
     support: full
@@ -39,18 +40,6 @@ requirements:
   - C(exportfs) (nfs-kernel-server / nfs-utils) for the kernel backend.
   - C(nfs-ls) (libnfs-utils) for the ganesha backend.
 options:
-  backend:
-    description: Which server serves O(exports).
-    type: str
-    choices: [kernel, ganesha]
-    required: true
-  pid_file:
-    description: Pid file of the Ganesha instance (ganesha backend without systemd). Empty to skip the pid check.
-    type: path
-  config:
-    description: Configuration file the Ganesha instance must run with.
-    type: path
-    default: /etc/ganesha/ganesha.conf
   client_address:
     description:
       - Address this host's NFS requests come from. Defaults to each export's server address (true when the
@@ -134,6 +123,7 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import Nfs
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import EXPORTED_ARG_SPEC
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import Libnfs
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.served import (
+    SERVED_ARG_SPEC,
     ServerReader,
     ganesha_info,
     kernel_info,
@@ -142,10 +132,8 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs.served import (
 
 def main():
     argument_spec = dict(
+        SERVED_ARG_SPEC,
         exports=EXPORTED_ARG_SPEC,
-        backend=dict(type="str", choices=["kernel", "ganesha"], required=True),
-        pid_file=dict(type="path"),
-        config=dict(type="path", default="/etc/ganesha/ganesha.conf"),
         client_address=dict(type="str"),
         timeout=dict(type="int", default=15),
     )

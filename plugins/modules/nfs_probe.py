@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - stateful.nfs.nfs_exported
+  - stateful.nfs.nfs_probe_options
 attributes:
   platform:
     support: full
@@ -38,30 +39,6 @@ attributes:
 requirements:
   - C(nfs-cp), C(nfs-cat), C(nfs-ls) (Debian and EPEL package libnfs-utils).
 options:
-  write:
-    description: Write and read back a marker file (V(true)), or only list the export root (V(false)).
-    type: bool
-    default: true
-  uid:
-    description:
-      - User id the NFS requests carry (AUTH_SYS). V(0) is what a pod running as root sends, so with
-        V(root_squash) the write happens as the anonymous uid, as it would for such a pod.
-    type: int
-    default: 0
-  gid:
-    description: Group id the NFS requests carry.
-    type: int
-    default: 0
-  marker:
-    description: Name of the marker file written in each export's root.
-    type: str
-    default: .stateful-nfs-probe
-  cleanup_local:
-    description:
-      - Remove the marker through the export's local path afterwards. Only meaningful when the module runs
-        on the NFS server itself.
-    type: bool
-    default: false
   client_address:
     description:
       - Address this host's NFS requests come from. Exports whose clients certainly do not admit it (IP
@@ -119,17 +96,13 @@ from ansible_collections.stateful.nfs.plugins.module_utils.common.arguments impo
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import NfsError
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.exports import EXPORTED_ARG_SPEC
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import Libnfs
-from ansible_collections.stateful.nfs.plugins.module_utils.nfs.probe import run_probes, validate_marker
+from ansible_collections.stateful.nfs.plugins.module_utils.nfs.probe import PROBE_ARG_SPEC, run_probes, validate_marker
 
 
 def main():
     argument_spec = dict(
+        PROBE_ARG_SPEC,
         exports=EXPORTED_ARG_SPEC,
-        write=dict(type="bool", default=True),
-        uid=dict(type="int", default=0),
-        gid=dict(type="int", default=0),
-        marker=dict(type="str", default=".stateful-nfs-probe"),
-        cleanup_local=dict(type="bool", default=False),
         client_address=dict(type="str"),
         timeout=dict(type="int", default=15),
     )

@@ -21,6 +21,15 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs.clients import cl
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.errors import ProbeError
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import nfs_url
 
+# The probe's options (doc fragment stateful.nfs.nfs_probe_options), shared by nfs_probe and nfs_server_verify.
+PROBE_ARG_SPEC = dict(
+    write=dict(type="bool", default=True),
+    uid=dict(type="int", default=0),
+    gid=dict(type="int", default=0),
+    marker=dict(type="str", default=".stateful-nfs-probe"),
+    cleanup_local=dict(type="bool", default=False),
+)
+
 _MARKER_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 
 _HINTS = (

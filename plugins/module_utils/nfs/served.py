@@ -29,6 +29,14 @@ from ansible_collections.stateful.nfs.plugins.module_utils.nfs.ganesha_process i
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.libnfs import nfs_url, parse_nfs_ls
 from ansible_collections.stateful.nfs.plugins.module_utils.nfs.probe import explain_failure
 
+# Which server and how to find it (doc fragment stateful.nfs.nfs_served), shared by nfs_exports_info and
+# nfs_server_verify.
+SERVED_ARG_SPEC = dict(
+    backend=dict(type="str", choices=["kernel", "ganesha"], required=True),
+    pid_file=dict(type="path"),
+    config=dict(type="path", default="/etc/ganesha/ganesha.conf"),
+)
+
 
 class ServerReader(object):
     """The I/O: exportfs, name resolution and the Ganesha pid file (libnfs through Libnfs)."""

@@ -21,6 +21,7 @@ from ansible_collections.stateful.nfs.plugins.modules import (
     nfs_exports_info,
     nfs_ganesha_daemon,
     nfs_probe,
+    nfs_server_verify,
 )
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "module_utils", "nfs", "fixtures")
@@ -288,3 +289,68 @@ def test_a_string_for_a_list_is_refused_before_anything_runs(run_module, fake_nf
     out = run_module(module, args)
     assert out.failed and needle in out.result["msg"] and "Nothing was changed" in out.result["msg"]
     assert not fake.files
+
+
+# --------------------------------------------------------------------------- nfs_server_verify
+
+class ServedNfs(FakeNfs):
+    """FakeNfs whose pseudo root (nfs-ls of /) lists nfs-data, as Ganesha's does for /nfs-data/* exports."""
+
+    def run(self, tool, *args):
+        if tool == "nfs-ls" and self.up and self._key(args[0]).split("127.0.0.1", 1)[1] == "/":
+            self.calls.append(tool)
+            return 0, "drwxr-xr-x  3 0 0 0 nfs-data\n", ""
+        return super(ServedNfs, self).run(tool, *args)
+
+
+@pytest.fixture
+def verify_nfs(monkeypatch, module_tmpdir):
+    """Install a stand-in for libnfs in nfs_server_verify; every call of the module shares it."""
+    def _install(fake):
+        fake.module = types.SimpleNamespace(tmpdir=module_tmpdir)
+        monkeypatch.setattr(nfs_server_verify, "Libnfs", lambda module, timeout: fake)
+        return fake
+    return _install
+
+
+def test_verify_compares_then_probes_in_one_call(run_module, verify_nfs):
+    fake = verify_nfs(ServedNfs())
+    exports = [dict(exported("v%d" % i, path="/nfs-data/v%d" % i), port=2049) for i in (1, 2)]
+    out = run_module(nfs_server_verify, {"backend": "ganesha", "exports": exports})
+    assert not out.failed and out.result["changed"] is False
+    assert out.result["matches"] is True and [s["name"] for s in out.result["served"]] == ["v1", "v2"]
+    assert out.result["probe"]["mode"] == "write"
+    assert [(p["name"], p["ok"]) for p in out.result["probe"]["probes"]] == [("v1", True), ("v2", True)]
+    assert fake.calls.count("nfs-cp") == 2 and fake.calls.count("nfs-cat") == 2
+
+
+def test_verify_does_not_probe_what_is_not_served_as_asked(run_module, verify_nfs):
+    fake = verify_nfs(ListingNfs(missing=("v3",)))
+    exports = [dict(exported("v%d" % i, path="/nfs-data/v%d" % i), port=2049) for i in (1, 2, 3, 4)]
+    out = run_module(nfs_server_verify, {"backend": "ganesha", "exports": exports})
+    assert not out.failed and out.result["matches"] is False and out.result["probe"] is None
+    assert out.result["problems"][0].startswith("export 'v3': nfs://127.0.0.1/nfs-data/v3?version=4 is not served")
+
+
+def test_verify_fails_naming_the_export_a_probe_could_not_write_with_what_is_served(run_module, verify_nfs):
+    verify_nfs(ServedNfs(writable=False))
+    exports = [dict(exported("v1", path="/nfs-data/v1"), port=2049)]
+    out = run_module(nfs_server_verify, {"backend": "ganesha", "exports": exports})
+    assert out.failed and "NFS write probe failed for 1 of 1 export(s): export 'v1'" in out.result["msg"]
+    assert out.result["matches"] is True and out.result["probe"]["probes"][0]["ok"] is False
+
+
+def test_verify_only_compares_without_probe_and_lists_in_check_mode(run_module, verify_nfs):
+    fake = verify_nfs(ServedNfs())
+    exports = [dict(exported("v1", path="/nfs-data/v1"), port=2049)]
+    out = run_module(nfs_server_verify, {"backend": "ganesha", "exports": exports, "probe": False})
+    assert out.result["matches"] is True and out.result["probe"] is None and "nfs-cp" not in fake.calls
+    out = run_module(nfs_server_verify, {"backend": "ganesha", "exports": exports}, check_mode=True)
+    assert out.result["probe"]["mode"] == "read" and "nfs-cp" not in fake.calls
+
+
+def test_verify_kernel_reads_exportfs_and_refuses_a_marker_path_before_reading(run_module, monkeypatch, verify_nfs):
+    verify_nfs(FakeNfs())
+    monkeypatch.setattr(nfs_server_verify.ServerReader, "exportfs", lambda self: pytest.fail("read exportfs"))
+    out = run_module(nfs_server_verify, {"backend": "kernel", "exports": [exported()], "marker": "../etc/x"})
+    assert out.failed and out.result["msg"].startswith("marker:")
