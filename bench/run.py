@@ -13,12 +13,18 @@ moves both sides:
    the hosts site.yml plays on, over SSH (target: the re-run <= 8x that). The tutorial runs in a namespace, volume set and
    storage class of the benchmark's own, so nothing else on the lab is touched.
 2. ``pv100``: 100 PersistentVolumes created through the ``nfs_volumes`` role
-   (``bench/volumes.yml``, one ``kubernetes.core.k8s`` call) against ``kubectl apply -f``
+   (``bench/volumes.yml``, one ``stateful.nfs.nfs_pv_apply`` process) against ``kubectl apply -f``
    of the same 100 objects (the role's own rendering, renamed). Both sides start from
    nothing each round and alternate who goes first; the idempotent re-apply is timed
    too. Target: role <= 2x kubectl. Each round also times the floor under any role built on
    kubernetes.core (``bench/floor.yml``): ``ansible-playbook`` alone, and with one
    ``kubernetes.core.k8s_info`` read.
+   ``pv1000`` (issue 17 target 3): the same with 1,000 PersistentVolumes (``--pv1000-rounds``, default 3):
+   the role's create against ``kubectl apply -f`` of the same 1,000 objects (target <= 1.0x), and the role's
+   converged re-run, which must report changed=0 and send no write (its ``summary``: 1,000 unchanged),
+   against kubectl's re-apply (target <= 0.5x). Each round also times ``ansible-playbook`` alone and keeps
+   the apply task's own account (``durations``: client, list call, decisions, writes); after the rounds
+   the role creates the 1,000 once with each other pool size (``nfs_volumes_workers``).
 3. ``labwarm``: ``playbooks/lab_up.yml`` (what ``make lab-up`` runs) on the running lab, which must
    change nothing, against ``ansible-playbook`` of one debug task (``bench/debug.yml``), alternating,
    ``--rounds`` times. Target (issue 15): the median <= 10x the anchor's.
@@ -31,7 +37,11 @@ Results: ``bench/results/latest.json`` and ``bench/results/latest.md`` (a partia
 labelled ``bench.stateful.nfs/run=<id>`` (PVs) or lives in ``bench-*`` namespaces and is
 removed at the end, also after a failure (``--keep`` leaves it).
 
-usage: .venv/bin/python bench/run.py [--only site,pv100,validator,labwarm,lab] [--rounds N]
+The lab is the default one (``make lab-up``); ``LAB_STATE=<state dir>`` points every section at another
+lab instance (its kubeconfig and kubectl).
+
+usage: .venv/bin/python bench/run.py [--only site,pv100,pv1000,validator,labwarm,lab] [--rounds N]
+                                     [--pv1000-rounds N]
                                      [--validator-rounds N] [--validator-only validate100,watch,mass]
                                      [--keep] [--strict (exit 1 when a target is missed)]
 """
@@ -64,7 +74,12 @@ PV_TARGET_RATIO = 2.0
 PV_COUNT = 100
 LAB_DOWN_TARGET_S = 10.0
 LAB_WARM_TARGET_RATIO = 10.0
-PV_TASK = "stateful.nfs.nfs_volumes : Create or update the PersistentVolumes (one call)"
+PV_TASK = "stateful.nfs.nfs_volumes : Create or update the PersistentVolumes (one read, concurrent writes)"
+# issue 17 target 3: 1,000 PVs, role create <= 1.0x kubectl apply -f, converged re-run (changed=0) <= 0.5x
+PV1000_COUNT = 1000
+PV1000_CREATE_TARGET_RATIO = 1.0
+PV1000_RERUN_TARGET_RATIO = 0.5
+PV1000_WORKERS = (1, 4, 16)
 
 
 def _load_validator_bench():
@@ -258,25 +273,26 @@ def cleanup_site(run_id):
 
 # --------------------------------------------------------------------------- 100 PVs: role vs kubectl apply
 
-def pv_role_vars(run_id, tag):
-    volume_set = "bench-pv100-%s-%s" % (run_id, tag)
+def pv_role_vars(run_id, tag, count=PV_COUNT, bench="pv100"):
+    volume_set = "bench-%s-%s-%s" % (bench, run_id, tag)
     return volume_set, {
         "stateful_nfs_kubeconfig": vb.KUBECONFIG,
         # paths of the set's own: the kubectl copies keep the warm-up set's, and the role refuses a set on
         # exports that live volumes of another set use
-        "nfs_volumes_list": [{"server": "127.0.0.1", "path": "/bench/pv100/%s/%03d" % (tag, i)}
-                             for i in range(1, PV_COUNT + 1)],
+        "nfs_volumes_list": [{"server": "127.0.0.1", "path": "/bench/%s/%s/%04d" % (bench, tag, i)}
+                             for i in range(1, count + 1)],
         "nfs_volumes_name_prefix": volume_set + "-",
+        "nfs_volumes_name_digits": 3 if count < 1000 else 4,
         "nfs_volumes_set": volume_set,
-        "nfs_volumes_storage_class_name": "bench-pv100-%s" % run_id,  # no claim anywhere can take them
+        "nfs_volumes_storage_class_name": "bench-%s-%s" % (bench, run_id),  # no claim anywhere can take them
         "nfs_volumes_labels": {RUN_LABEL: run_id},
     }
 
 
-def kubectl_manifest(template, run_id, tag):
-    """The role's 100 PersistentVolumes as a kubectl List, renamed into the volume set ``tag``."""
+def kubectl_manifest(template, run_id, tag, bench="pv100"):
+    """The role's PersistentVolumes as a kubectl List, renamed into the volume set ``tag``."""
     source_set = template[0]["metadata"]["labels"][SET_LABEL]
-    volume_set = "bench-pv100-%s-%s" % (run_id, tag)
+    volume_set = "bench-%s-%s-%s" % (bench, run_id, tag)
     items = []
     for pv in template:
         labels = dict(pv["metadata"]["labels"], **{SET_LABEL: volume_set})
@@ -351,6 +367,123 @@ def bench_pv100(rounds, run_id):
                        and all(c == 0 for c in changed_again))}
 
 
+# --------------------------------------------------------------------------- 1,000 PVs (issue 17 target 3)
+
+def run_role_quiet(extra_vars):
+    """``bench/volumes.yml`` with Ansible's default output, what a user waits for (the JSON callback would
+    serialise the 1,000 objects of the render and apply results and their arguments: seconds of its own).
+    The aggregate callback bench/callback_plugins/bench_tasks.py records the tasks: seconds, and the apply
+    task's ``summary`` and ``durations``."""
+    with tempfile.NamedTemporaryFile(prefix="bench-tasks-", suffix=".json") as record:
+        env = dict(vb.env(), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default", BENCH_TASKS_FILE=record.name,
+                   ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, "callback_plugins"), ANSIBLE_CALLBACKS_ENABLED="bench_tasks")
+        cmd = [os.path.join(vb.BIN, "ansible-playbook"), os.path.join(HERE, "volumes.yml"), "-e", json.dumps(extra_vars)]
+        started = time.monotonic()
+        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=1800, check=False)
+        elapsed = time.monotonic() - started
+        if proc.returncode != 0:
+            raise RuntimeError("bench/volumes.yml failed (rc %d): %s" % (proc.returncode, (proc.stdout + proc.stderr)[-3000:]))
+        with open(record.name) as handle:
+            data = json.load(handle)
+    apply = [t for t in data["tasks"] if PV_TASK.endswith(t["task"]) and t["status"] == "ok"]
+    if len(apply) != 1:
+        raise RuntimeError("bench/volumes.yml: the apply task did not run once: %s" % data["tasks"])
+    return {"seconds": elapsed, "changed": sum(h.get("changed", 0) for h in data["stats"].values()),
+            "summary": apply[0]["summary"], "durations": apply[0]["durations"], "task_s": round(apply[0]["seconds"], 3)}
+
+
+def module_import_seconds():
+    """One Python process importing nfs_pv_apply and everything it imports (kubernetes' client among them)."""
+    code = "from ansible_collections.stateful.nfs.plugins.modules import nfs_pv_apply"
+    started = time.monotonic()
+    subprocess.run([os.path.join(vb.BIN, "python"), "-c", code], env=dict(vb.env(), PYTHONPATH=os.path.join(REPO, ".collections")),
+                   check=True, capture_output=True, timeout=120)
+    return time.monotonic() - started
+
+
+def bench_pv1000(rounds, run_id):
+    """1,000 PVs: the role against ``kubectl apply -f`` of the same 1,000 objects, created from nothing and
+    re-applied (converged: the role must report changed=0 and make no write call); then the role's create
+    with other pool sizes (one run each)."""
+    selector = "%s=%s" % (RUN_LABEL, run_id)
+    count, name = PV1000_COUNT, "pv1000"
+    warm_set, warm = pv_role_vars(run_id, "warm", count, name)
+    run_role_quiet(warm)
+    template = json.loads(kubectl("get", "pv", "-l", "%s=%s" % (SET_LABEL, warm_set), "-o", "json"))["items"]
+    if len(template) != count:
+        raise RuntimeError("the role created %d PersistentVolumes, expected %d" % (len(template), count))
+    template.sort(key=lambda pv: pv["metadata"]["name"])
+    role_create, role_rerun, kube_create, kube_rerun, changed_rerun, reports, noop = [], [], [], [], [], [], []
+    with tempfile.TemporaryDirectory(prefix="bench-pv1000-") as tmp:
+        warm_file = os.path.join(tmp, "warm.json")
+        with open(warm_file, "w") as handle:
+            json.dump(kubectl_manifest(template, run_id, "kwarm", name), handle)
+        timed([vb.KUBECTL, "--kubeconfig", vb.KUBECONFIG, "apply", "-f", warm_file])
+        delete_pvs(selector, timeout=600)
+        for index in range(rounds):
+            manifest = os.path.join(tmp, "round%d.json" % index)
+            with open(manifest, "w") as handle:
+                json.dump(kubectl_manifest(template, run_id, "k%d" % index, name), handle)
+            _set, role = pv_role_vars(run_id, "r%d" % index, count, name)
+            apply_cmd = [vb.KUBECTL, "--kubeconfig", vb.KUBECONFIG, "apply", "-f", manifest]
+
+            def role_side():
+                created = run_role_quiet(role)
+                converged = run_role_quiet(role)
+                if (created["summary"] or {}).get("create") != count:
+                    raise RuntimeError("the role did not create %d PersistentVolumes: %s" % (count, created))
+                if (converged["summary"] or {}).get("unchanged") != count:
+                    raise RuntimeError("the converged re-run sent calls: %s" % converged)
+                role_create.append(created["seconds"])
+                role_rerun.append(converged["seconds"])
+                changed_rerun.append(converged["changed"])
+                reports.append({"create": created, "rerun": converged})
+
+            def kubectl_side():
+                kube_create.append(timed(apply_cmd)[0])
+                kube_rerun.append(timed(apply_cmd)[0])
+
+            for side in ((role_side, kubectl_side) if index % 2 == 0 else (kubectl_side, role_side)):
+                side()
+            noop.append(run_playbook("bench/floor.yml", {"stateful_nfs_kubeconfig": vb.KUBECONFIG,
+                                                         "bench_floor_pv": template[0]["metadata"]["name"],
+                                                         "bench_floor_read": False})["seconds"])
+            found = len(kubectl("get", "pv", "-l", selector, "-o", "name").split())
+            if found != 2 * count:
+                raise RuntimeError("round %d: %d PersistentVolumes, expected %d" % (index + 1, found, 2 * count))
+            delete_pvs(selector, timeout=600)
+        pool = {}
+        for workers in PV1000_WORKERS:  # the pool size's effect on the create, one run each
+            _set, role = pv_role_vars(run_id, "w%d" % workers, count, name)
+            run = run_role_quiet(dict(role, nfs_volumes_workers=workers))
+            pool[str(workers)] = dict(run, seconds=round(run["seconds"], 3))
+            delete_pvs(selector, timeout=600)
+    create_ratio = statistics.median(role_create) / statistics.median(kube_create)
+    rerun_ratio = statistics.median(role_rerun) / statistics.median(kube_rerun)
+
+    def median(key, part):
+        return round(statistics.median(r[key]["durations"][part] for r in reports), 3)
+
+    return {"volumes": count, "rounds": rounds,
+            "role_create_s": stats(role_create), "kubectl_apply_create_s": stats(kube_create),
+            "ratio_create": round(create_ratio, 3), "target_ratio_create": PV1000_CREATE_TARGET_RATIO,
+            "role_rerun_s": stats(role_rerun), "kubectl_apply_rerun_s": stats(kube_rerun),
+            "ratio_rerun": round(rerun_ratio, 3), "target_ratio_rerun": PV1000_RERUN_TARGET_RATIO,
+            "role_rerun_changed": changed_rerun,
+            "profile": {
+                "playbook_noop_s": stats(noop),
+                "module_imports_s": round(module_import_seconds(), 3),
+                "create_task_s": round(statistics.median(r["create"]["task_s"] for r in reports), 3),
+                "create_list_s": median("create", "list"), "create_apply_s": median("create", "apply"),
+                "create_decide_s": median("create", "decide"),
+                "rerun_task_s": round(statistics.median(r["rerun"]["task_s"] for r in reports), 3),
+                "rerun_list_s": median("rerun", "list"), "rerun_decide_s": median("rerun", "decide"),
+                "default_workers": 8, "pool": pool},
+            "rounds_detail": reports,
+            "passed": (create_ratio <= PV1000_CREATE_TARGET_RATIO and rerun_ratio <= PV1000_RERUN_TARGET_RATIO
+                       and all(c == 0 for c in changed_rerun))}
+
+
 # --------------------------------------------------------------------------- the validator's figures
 
 VALIDATOR_PARTS = ("validate100", "watch", "mass", "dnspaths")
@@ -408,7 +541,7 @@ def markdown(results):
         lines.append("| %d PVs created: `nfs_volumes` role vs `kubectl apply -f` | %.2f s | %.2f s | %.2fx | <= %.0fx "
                      "| %s |" % (p["volumes"], p["role_create_s"]["median"], p["kubectl_apply_create_s"]["median"],
                                  p["ratio_create"], p["target_ratio"], _verdict(p)))
-        lines.append("| ... of which the role's one `kubernetes.core.k8s` task | %.2f s | %.2f s | %.2fx | - | - |"
+        lines.append("| ... of which the role's one `nfs_pv_apply` task | %.2f s | %.2f s | %.2fx | - | - |"
                      % (p["role_apply_task_create_s"]["median"], p["kubectl_apply_create_s"]["median"],
                         p["ratio_apply_task_create"]))
         if "ratio_floor" in p:
@@ -419,6 +552,18 @@ def markdown(results):
         lines.append("| %d PVs re-applied (role changed=%s) | %.2f s | %.2f s | %.2fx | - | - |"
                      % (p["volumes"], "/".join(str(c) for c in p["role_reapply_changed"]),
                         p["role_reapply_s"]["median"], p["kubectl_apply_reapply_s"]["median"], p["ratio_reapply"]))
+    k = results.get("pv1000")
+    if k:
+        lines.append("| %d PVs created: `nfs_volumes` role vs `kubectl apply -f` | %.2f s | %.2f s | %.2fx | <= %.1fx | %s |"
+                     % (k["volumes"], k["role_create_s"]["median"], k["kubectl_apply_create_s"]["median"],
+                        k["ratio_create"], k["target_ratio_create"],
+                        "pass" if k["ratio_create"] <= k["target_ratio_create"] else "**miss**"))
+        lines.append("| %d PVs converged re-run (role changed=%s) vs `kubectl apply -f` re-run | %.2f s | %.2f s | %.2fx "
+                     "| <= %.1fx | %s |"
+                     % (k["volumes"], "/".join(str(c) for c in k["role_rerun_changed"]), k["role_rerun_s"]["median"],
+                        k["kubectl_apply_rerun_s"]["median"], k["ratio_rerun"], k["target_ratio_rerun"],
+                        "pass" if k["ratio_rerun"] <= k["target_ratio_rerun"] and not any(k["role_rerun_changed"])
+                        else "**miss**"))
     v = results.get("validator", {})
     if v.get("validate100"):
         x = v["validate100"]
@@ -480,9 +625,11 @@ def _now():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--only", default="site,pv100,validator,labwarm,lab")
+    parser.add_argument("--only", default="site,pv100,pv1000,validator,labwarm,lab")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of site and pv100")
     parser.add_argument("--validator-rounds", type=int, default=3)
+    parser.add_argument("--pv1000-rounds", type=int, default=3,
+                        help="rounds of pv1000 (kubectl's re-apply of 1,000 objects takes minutes)")
     parser.add_argument("--validator-only", default=",".join(VALIDATOR_PARTS))
     parser.add_argument("--keep", action="store_true", help="leave the benchmark objects in place")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -490,7 +637,7 @@ def main():
     if not os.path.exists(vb.KUBECONFIG):
         sys.exit("the lab is not up (%s missing): make lab-up" % vb.KUBECONFIG)
     wanted = opts.only.split(",")
-    unknown = set(wanted) - {"site", "pv100", "validator", "labwarm", "lab"} | set(opts.validator_only.split(",")) - set(VALIDATOR_PARTS)
+    unknown = set(wanted) - {"site", "pv100", "pv1000", "validator", "labwarm", "lab"} | set(opts.validator_only.split(",")) - set(VALIDATOR_PARTS)
     if unknown:
         sys.exit("unknown benchmark(s): %s" % ", ".join(sorted(unknown)))
     os.makedirs(RESULTS, exist_ok=True)
@@ -512,6 +659,11 @@ def main():
             print(">>> site.yml: converge, then %d idempotent re-runs" % opts.rounds, flush=True)
             results["site"] = dict(bench_site(opts.rounds, run_id), when=_now())
             print(json.dumps(results["site"], indent=1), flush=True)
+        if "pv1000" in wanted:
+            print(">>> %d PVs: nfs_volumes role vs kubectl apply -f, %d rounds" % (PV1000_COUNT, opts.pv1000_rounds), flush=True)
+            results["pv1000"] = dict(bench_pv1000(opts.pv1000_rounds, run_id), when=_now())
+            print(json.dumps(dict((k, v) for k, v in results["pv1000"].items() if k != "rounds_detail"), indent=1),
+                  flush=True)
         if "pv100" in wanted:
             print(">>> %d PVs: nfs_volumes role vs kubectl apply -f, %d rounds" % (PV_COUNT, opts.rounds), flush=True)
             results["pv100"] = dict(bench_pv100(opts.rounds, run_id), when=_now())
@@ -546,7 +698,7 @@ def main():
     if error:
         print("benchmark run broken off: %s" % error, file=sys.stderr)
         return 2
-    sections = [results.get(k) for k in ("site", "pv100", "labwarm", "lab")] + list(results.get("validator", {}).values())
+    sections = [results.get(k) for k in ("site", "pv100", "pv1000", "labwarm", "lab")] + list(results.get("validator", {}).values())
     missed = [s for s in sections if s and not s.get("passed")]
     return 1 if opts.strict and missed else 0
 

@@ -14,7 +14,7 @@ short_description: Render static NFS PersistentVolumes from export facts, and re
 version_added: 0.1.0
 description:
   - Pure validation and rendering, no cluster or NFS access. Returns PersistentVolume manifests for
-    M(kubernetes.core.k8s) to apply in one call.
+    M(stateful.nfs.nfs_pv_apply) (or M(kubernetes.core.k8s)) to apply.
   - The volumes come from the C(nfs_server_exported) facts of the C(stateful.nfs.nfs_server) role
     (O(exports)) or from an explicit list (O(list)). Names follow O(name_prefix),
     O(name_digits) and O(index_start) (C(pv001), C(pv002), ...) unless an explicit entry names one.
@@ -146,6 +146,7 @@ options:
     elements: str
     default: []
 seealso:
+  - module: stateful.nfs.nfs_pv_apply
   - module: kubernetes.core.k8s
   - module: stateful.nfs.statefulset_manifest
 """
@@ -158,10 +159,10 @@ EXAMPLES = r"""
     mount_options: [nfsvers=4.1]
   register: pvs
 
-- name: Create them in one call
-  kubernetes.core.k8s:
-    apply: true
-    definition: "{{ pvs.volumes }}"
+- name: Create them (one list call, concurrent writes)
+  stateful.nfs.nfs_pv_apply:
+    volumes: "{{ pvs.volumes }}"
+    sources: "{{ pvs.sources }}"
 """
 
 RETURN = r"""
@@ -178,6 +179,14 @@ names:
   type: list
   elements: str
   sample: [pv001, pv002, pv003, pv004]
+sources:
+  description:
+    - The field each volume comes from, in the order of RV(volumes) (C(<field_prefix>exports[0]),
+      C(<field_prefix>list[2]), ...); M(stateful.nfs.nfs_pv_apply) names them in its refusals.
+  returned: success
+  type: list
+  elements: str
+  sample: ["nfs_volumes_exports[0]", "nfs_volumes_exports[1]"]
 label_selector:
   description: Label selector for the volumes of this set.
   returned: success

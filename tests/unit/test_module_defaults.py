@@ -159,7 +159,7 @@ def test_group_defaults_reach_kubernetes_core_modules(tmp_path, collections_root
 
 
 ROLE_CASES = {
-    # the role's first cluster task: nfs_volumes reads the live volumes (k8s_info), statefulset with
+    # the role's first cluster task: nfs_volumes lists and applies the volumes (nfs_pv_apply), statefulset with
     # state=absent deletes (k8s); the tasks before it only render, so the run fails there
     "nfs_volumes": {"nfs_volumes_list": [{"server": "nfs.example.test", "path": "/nfs-data/v1"}]},
     "statefulset": {"statefulset_state": "absent"},

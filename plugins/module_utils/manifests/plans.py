@@ -27,7 +27,8 @@ from ansible_collections.stateful.nfs.plugins.module_utils.manifests.volumes imp
     VOLUME_SET_LABEL,
     bound_volumes,
     reclaim_patches,
-    render_volume_set,
+    place_volumes,
+    refuse_shared_exports,
 )
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.completion import status_reports_complete
 
@@ -132,15 +133,19 @@ def preflight_plan(params):
 
 
 def pv_plan(params):
-    """nfs_pv_manifest: ``{volumes, names, label_selector, reclaim, bound, shared_exports}``; a volume on an
-    export a live volume of ``cluster_volumes`` already uses is refused, or a warning with
+    """nfs_pv_manifest: ``{volumes, names, sources, label_selector, reclaim, bound, shared_exports}``; a volume
+    on an export a live volume of ``cluster_volumes`` already uses is refused, or a warning with
     ``allow_shared_exports``."""
-    volumes, shared = render_volume_set(params, prefix=params.get("field_prefix", ""))
+    prefix = params.get("field_prefix", "")
+    placed = place_volumes(params, prefix)
+    shared = refuse_shared_exports(placed, params.get("cluster_volumes"), params.get("allow_shared_exports"), prefix)
+    volumes = [pv for _where, pv in placed]
     volume_set = params.get("volume_set", "default")
     result = {
         "changed": False,
         "volumes": volumes,
         "names": [v["metadata"]["name"] for v in volumes],
+        "sources": [where for where, _pv in placed],
         "label_selector": "%s=%s" % (VOLUME_SET_LABEL, volume_set),
         "reclaim": reclaim_patches(params.get("live_volumes"), params.get("reclaim_mode", "keep_claim_name"),
                                    params.get("reclaim_names"), volume_set),

@@ -149,20 +149,67 @@ def render_volume_set(params, prefix=""):
     A volume whose export (``export_key``) a PersistentVolume of ``params["cluster_volumes"]`` (the live
     ones) of another name already uses is refused (a ``SpecError`` naming the volume's field, both
     volumes and the export), unless ``params["allow_shared_exports"]``: then ``shared`` says so, one
-    line per pair, for a warning.
+    line per pair, for a warning (``refuse_shared_exports``).
     """
-    placed = _render(params, prefix)
-    collisions = _shared_exports(placed, params.get("cluster_volumes"))
-    if collisions and not params.get("allow_shared_exports"):
+    placed = place_volumes(params, prefix)
+    shared = refuse_shared_exports(placed, params.get("cluster_volumes"), params.get("allow_shared_exports"), prefix)
+    return [pv for _where, pv in placed], shared
+
+
+def place_volumes(params, prefix=""):
+    """``[(field, manifest)]``: each rendered PersistentVolume with the field it comes from
+    (``<prefix>exports[i]``, ``<prefix>list[i]``), for messages about it."""
+    return _render(params, prefix)
+
+
+def refuse_shared_exports(placed, cluster_volumes, allow_shared_exports=False, prefix=""):
+    """The rule for one export under two PersistentVolumes: a volume of ``placed`` (``[(field, manifest)]``)
+    whose export a live volume of ``cluster_volumes`` of another name already uses is refused (a
+    ``SpecError`` naming the field, both volumes and the export, and that nothing was changed), unless
+    ``allow_shared_exports``: then one warning line per pair is returned."""
+    collisions = _shared_exports(placed, cluster_volumes)
+    if collisions and not allow_shared_exports:
         raise SpecError(
             "%s. Two PersistentVolumes on one export let two applications write the same directory; "
             "nothing was changed. Use another export, delete the other PersistentVolume, or set "
             "%sallow_shared_exports=true to share the export on purpose (ReadWriteMany)"
             % ("; ".join(collisions), prefix)
         )
-    shared = ["%s; shared on purpose (%sallow_shared_exports=true): both write the same directory" % (line, prefix)
-              for line in collisions]
-    return [pv for _where, pv in placed], shared
+    return ["%s; shared on purpose (%sallow_shared_exports=true): both write the same directory" % (line, prefix)
+            for line in collisions]
+
+
+def pv_apply_plan(params):
+    """nfs_pv_apply's input, checked: ``(volumes, check_live)``.
+
+    ``params``: ``volumes`` (rendered PersistentVolumes), ``sources`` (the field of each, default
+    ``volumes[i]``), ``allow_shared_exports``, ``field_prefix``, ``workers``. Refuses (``SpecError`` naming
+    the field) a volume that is not a named v1 PersistentVolume, a name given twice, ``sources`` of
+    another length and ``workers`` below 1. ``check_live(live_volumes)`` is ``refuse_shared_exports`` of
+    these volumes against the live ones.
+    """
+    prefix = params.get("field_prefix") or ""
+    volumes = params.get("volumes") or []
+    sources = params.get("sources") or ["%svolumes[%d]" % (prefix, i) for i in range(len(volumes))]
+    if len(sources) != len(volumes):
+        raise SpecError("%ssources: %d entries for %d volumes; give one field per volume, or none"
+                        % (prefix, len(sources), len(volumes)))
+    _int(params.get("workers", 1), prefix + "workers", minimum=1)
+    seen = {}
+    for where, pv in zip(sources, volumes):
+        if not isinstance(pv, dict) or pv.get("apiVersion") != "v1" or pv.get("kind") != "PersistentVolume":
+            raise SpecError("%s: must be a PersistentVolume manifest (apiVersion v1, kind PersistentVolume); nothing "
+                            "was changed" % where)
+        name = _string((pv.get("metadata") or {}).get("name"), where + ".metadata.name")
+        if name in seen:
+            raise SpecError("%s: PersistentVolume %s is also %s; nothing was changed" % (where, name, seen[name]))
+        seen[name] = where
+    placed = list(zip(sources, volumes))
+
+    def check_live(live_volumes):
+        return refuse_shared_exports(placed, live_volumes, params.get("allow_shared_exports"), prefix)
+
+    return volumes, check_live
 
 
 def _render(params, prefix):

@@ -177,6 +177,7 @@ def test_nfs_pv_manifest_tutorial():
                                        "mount_options": ["nfsvers=4.1"]}, check_mode=True)
     assert not out.get("failed") and out["changed"] is False
     assert out["names"] == ["pv001", "pv002", "pv003", "pv004"]
+    assert out["sources"] == ["exports[0]", "exports[1]", "exports[2]", "exports[3]"]  # for nfs_pv_apply's messages
     assert out["label_selector"] == "stateful.nfs/volume-set=default"
     assert out["volumes"][2]["spec"]["capacity"]["storage"] == "2Gi"
     assert out["reclaim"] == []

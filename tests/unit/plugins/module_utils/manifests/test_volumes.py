@@ -15,7 +15,10 @@ from ansible_collections.stateful.nfs.plugins.module_utils.manifests.fields impo
 from ansible_collections.stateful.nfs.plugins.module_utils.manifests.volumes import (
     VOLUME_SET_LABEL,
     bound_volumes,
+    place_volumes,
+    pv_apply_plan,
     reclaim_patches,
+    refuse_shared_exports,
     render_persistent_volumes,
     render_volume_set,
 )
@@ -243,6 +246,39 @@ def test_allow_shared_exports_turns_the_refusal_into_a_warning():
         "nfs_volumes_exports[0]: PersistentVolume pv001 would use export 127.0.0.1:/nfs-data/v1, which PersistentVolume "
         "other-pv001 (volume set other, Bound to shop/data-0) already uses; shared on purpose "
         "(nfs_volumes_allow_shared_exports=true): both write the same directory"]
+
+
+def test_place_volumes_names_the_field_of_each_volume():
+    placed = place_volumes(TUTORIAL_PV_PARAMS, prefix="nfs_volumes_")
+    assert [where for where, _pv in placed] == ["nfs_volumes_exports[%d]" % i for i in range(4)]
+    assert [pv for _where, pv in placed] == render_persistent_volumes(TUTORIAL_PV_PARAMS)
+
+
+def test_refuse_shared_exports_is_the_one_rule_for_both_callers():
+    placed = place_volumes(TUTORIAL_PV_PARAMS, prefix="nfs_volumes_")
+    live = [_nfs_pv("other-pv001", claim="data-0", phase="Bound")]
+    with pytest.raises(SpecError, match=r"^nfs_volumes_exports\[0\]: PersistentVolume pv001 would use export"):
+        refuse_shared_exports(placed, live, prefix="nfs_volumes_")
+    assert refuse_shared_exports(placed, live, True, "nfs_volumes_") == render_volume_set(
+        dict(TUTORIAL_PV_PARAMS, cluster_volumes=live, allow_shared_exports=True), prefix="nfs_volumes_")[1]
+    assert refuse_shared_exports(placed, [], prefix="nfs_volumes_") == []
+
+
+def test_pv_apply_plan_checks_the_apply_input_and_defers_the_shared_export_rule():
+    volumes = render_persistent_volumes(TUTORIAL_PV_PARAMS)
+    params = {"volumes": volumes, "sources": ["nfs_volumes_exports[%d]" % i for i in range(4)],
+              "field_prefix": "nfs_volumes_", "workers": 8}
+    planned, check_live = pv_apply_plan(params)
+    assert planned == volumes
+    assert check_live([]) == []
+    with pytest.raises(SpecError, match=r"^nfs_volumes_exports\[0\]: .*nothing was changed"):
+        check_live([_nfs_pv("other-pv001")])
+    assert len(pv_apply_plan(dict(params, allow_shared_exports=True))[1]([_nfs_pv("other-pv001")])) == 1
+    # without sources, the volumes are named by their position in the option
+    with pytest.raises(SpecError, match=r"^nfs_volumes_volumes\[1\]: PersistentVolume pv001 is also nfs_volumes_volumes\[0\]"):
+        pv_apply_plan({"volumes": [volumes[0], volumes[0]], "field_prefix": "nfs_volumes_"})
+    with pytest.raises(SpecError, match=r"^nfs_volumes_workers: must be >= 1"):
+        pv_apply_plan(dict(params, workers=0))
 
 
 def test_within_one_call_the_export_is_compared_the_same_way():
