@@ -40,6 +40,10 @@ except ImportError:  # no package "dns" at all
 DNSPYTHON_IMPORT_ERROR = None if HAS_DNSPYTHON else "ModuleNotFoundError: No module named 'dns'"
 
 
+# bytes asked for the UDP socket's receive buffer (the kernel caps it at net.core.rmem_max)
+RECEIVE_BUFFER = 4 * 1024 * 1024
+
+
 def query_wire(qname, wanted, ident):
     """The wire form of a recursive query (RFC 1035 4.1): header, one question. Built by hand,
     as building a dnspython Message costs more than the rest of a question's round trip."""
@@ -119,13 +123,15 @@ def expire(flying, now, todo, answers, timeout):
 class DnsProbe:
     """Asks one DNS server (address, port) many questions at once, with a timeout each.
 
-    The questions are pipelined on one UDP socket (up to ``window`` in flight, answers
+    The questions are pipelined on one UDP socket (up to ``window`` in flight, 64 by default: a
+    burst the server's default receive buffer holds while it is not scheduled; 256 overflowed
+    CoreDNS's on a busy machine, and every dropped question waits ``timeout``; answers
     matched by message id and question), each unanswered one is asked once more after
     ``timeout`` seconds, and a truncated answer is asked again over TCP. One socket and
     no threads: thread pools spend their time on the GIL, not on the network.
     """
 
-    def __init__(self, server, port, timeout, window=256):
+    def __init__(self, server, port, timeout, window=64):
         self.server = server
         self.port = port
         self.timeout = timeout
@@ -157,6 +163,10 @@ class DnsProbe:
         family = socket.AF_INET6 if ":" in self.server else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_DGRAM)
         try:
+            # room for the replies to a full window while this process is not running (a busy
+            # machine): the default buffer (208 KiB here) holds about 200 of them, and each one
+            # the kernel drops costs ``timeout`` seconds before its question is asked again
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
             sock.setblocking(False)
             sock.connect((self.server, self.port))
             self._pipeline(sock, keys, answers)

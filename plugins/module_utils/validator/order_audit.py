@@ -182,14 +182,16 @@ def _pairs_to_judge(facts, start, min_ready):
     return out
 
 
-def _audit_creations(sts, own, adopted, ctrl, violations, notes, unchecked):
+def _audit_creations(sts, own, adopted, ctrl, violations, notes, unchecked, pairs=_pairs_to_judge):
+    """Judge each pod's creation against the lower pods (``pairs`` chooses which pairs need judging,
+    as ``_pairs_to_judge`` does); returns ``(decided, undecided)`` and fills the lists."""
     name = obj.meta(sts).get("name")
     min_ready = obj.min_ready_seconds(sts)
     start = obj.ordinal_start(sts)
     facts = dict((obj.pod_ordinal(pod, name), _facts(pod)) for pod in own)
     decided = undecided = 0
     replaced = {}
-    for ordinal, lows, ok in _pairs_to_judge(facts, start, min_ready):
+    for ordinal, lows, ok in pairs(facts, start, min_ready):
         high = facts[ordinal]
         if ordinal <= start or high["name"] in adopted:
             continue  # an adopted pod is reported as such: its creation was not the controller's

@@ -12,43 +12,14 @@ import random
 
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
 from ansible_collections.stateful.nfs.plugins.module_utils.validator import order_audit
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.order import violation
 
 T0 = 1764600000  # a whole second
 
 
-def every_pair(sts, own, adopted, ctrl, violations, notes, unchecked):
-    """The audit of creations as it was, judging every (lower, higher) pair: the reference."""
-    name = obj.meta(sts).get("name")
-    min_ready = obj.min_ready_seconds(sts)
-    start = obj.ordinal_start(sts)
-    facts = dict((obj.pod_ordinal(pod, name), order_audit._facts(pod)) for pod in own)
-    decided = undecided = 0
-    replaced = {}
-    for ordinal in sorted(facts):
-        high = facts[ordinal]
-        if high["born"] is None or ordinal <= start or high["name"] in adopted:
-            continue
-        for lower in range(start, ordinal):
-            low = facts.get(lower)
-            if low is None or low["born"] is None:
-                continue
-            verdict, text = order_audit._judge(low, high, start, min_ready)
-            if verdict == "replaced":
-                notes.append(order_audit._replaced_note(low, high, ctrl))
-                replaced.setdefault(low["name"], []).append(high["name"])
-            elif verdict == "undecided":
-                undecided += 1
-            elif verdict == "unknown":
-                notes.append(text)
-                unchecked.append("%s's creation against %s (see notes)" % (high["name"], low["name"]))
-            else:
-                decided += 1
-                if verdict == "violation":
-                    violations.append(violation(high["name"], text))
-    for low_name, highs in sorted(replaced.items()):
-        unchecked.append("the creation of %s against the earlier %s (re-created later)" % (", ".join(highs), low_name))
-    return decided, undecided
+def every_pair(facts, start, _min_ready):
+    """Every (lower, higher) pair judged, none skipped: how the audit chose its pairs before (the reference)."""
+    return [(ordinal, [low for low in range(start, ordinal) if low in facts and facts[low]["born"] is not None], 0)
+            for ordinal in sorted(facts) if ordinal >= start and facts[ordinal]["born"] is not None]
 
 
 def stamp(second, rng):
@@ -102,7 +73,7 @@ def test_judging_only_the_pairs_that_are_not_plainly_fine_changes_nothing():
         adopted = set(obj.meta(p)["name"] for p in own if rng.random() < 0.05)
         want = ([], [], [])
         got = ([], [], [])
-        expected = every_pair(sts, own, adopted, [], *want)
+        expected = order_audit._audit_creations(sts, own, adopted, [], *want, pairs=every_pair)
         assert order_audit._audit_creations(sts, own, adopted, [], *got) == expected
         assert got == want
         seen.update(v["message"].split(" ")[3] for v in want[0])  # "... was created at X, ..."
