@@ -51,6 +51,7 @@ demo: setup lab-up
 # The benchmarks' shell anchor asks the lab's CoreDNS with dig (Debian's bind9-dnsutils).
 bench-tools:
 	@command -v dig >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends bind9-dnsutils; }
+	@command -v awk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mawk; }
 
 # The unit tests render the validator's SVG timeline with rsvg-convert (Debian's librsvg2-bin).
 test-tools:

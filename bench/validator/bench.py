@@ -3,25 +3,32 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmarks of stateful.nfs.statefulset_validate on the lab (issue 6).
 
-Three measurements, each against its baseline in the same run:
+Measurements, each against its anchor in the same run:
 
-1. ``validate100``: a finished 100-replica OrderedReady StatefulSet with 100 pinned
-   PVs. The validator (checks order + storage + dns: A and PTR for every pod) against
-   ``kubectl rollout status`` plus a ``dig`` loop asking the same A and PTR questions.
-   Target: validator <= 0.5x the baseline.
+1. ``validate100`` and ``validate1000``: a finished OrderedReady StatefulSet of 100 (1,000)
+   replicas with as many pinned PVs. The validator (checks order + completion + storage + dns:
+   A and PTR for every pod), as a module process and through ``ansible``, against the shell
+   anchor of issue 17 (``anchor.sh``): ``kubectl rollout status``, one ``kubectl get pods,pvc
+   -o jsonpath``, one ``dig -f`` process for every question, compared with awk (``anchor.awk``);
+   it fails when an answer or a claim is wrong. Targets: module process <= 1.0x the anchor at
+   100 replicas, <= 0.5x at 1,000.
 2. ``watch``: scale a StatefulSet up; how long after the last pod turns Ready (as seen
    by an independent watch in this script) does each tool give its verdict?
    statefulset_validate mode=watch vs kubernetes.core.k8s_info ``wait: true`` (and
    ``kubectl rollout status`` for reference). Target: <= 1 s.
-3. ``mass``: 1,000 pods (Parallel, no volumes); the validator with every check, as a
-   plain module process: wall time and peak RSS. Target: <= 5 s and <= 150 MB.
+3. ``mass`` and ``mass5000``: 1,000 (``--mass-replicas``) and 5,000 pods (Parallel, no volumes);
+   the validator with every check, as a plain module process: wall time and peak RSS, and whether
+   every pod got an address of its own. Targets: <= 5 s and <= 150 MB at 1,000 pods (issue 6),
+   <= 10 s and <= 200 MB at 5,000 (issue 17).
 
-Needs the lab up (``make lab-up``), the repo's .venv and ``dig`` (Debian:
-``apt-get install bind9-dnsutils``). Everything it creates lives in namespaces
+Needs the lab up (``make lab-up``; another lab: ``--lab-vars FILE`` or the environment variable
+STATEFUL_NFS_LAB_VARS naming the variables file it was started with, as for the integration
+tests), the repo's .venv, ``dig`` and ``awk`` (``make bench-tools``). Everything it creates lives in namespaces
 ``bench-validator-*`` and PVs labelled ``bench.stateful.nfs/validator``; it removes
 them at the end. Results go to ``bench/validator/results.json`` and ``results.md``.
 
-usage: .venv/bin/python bench/validator/bench.py [--only validate100,watch,mass] [--rounds N]
+usage: .venv/bin/python bench/validator/bench.py [--only validate100,validate1000,watch,mass,mass5000,dnspaths]
+                                                 [--rounds N] [--mass-replicas N] [--lab-vars FILE]
 """
 
 from __future__ import absolute_import, division, print_function
@@ -40,11 +47,42 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-LAB = os.path.expanduser(os.environ.get("LAB_STATE", "~/.local/state/stateful-nfs-lab"))
-KUBECONFIG = os.path.join(LAB, "kubeconfig")
-KUBECTL = os.path.join(LAB, "bin", "kubectl")
 BIN = os.path.join(REPO, ".venv", "bin")
-DNS_SERVER, DNS_PORT = "127.0.0.1", 10053
+ANCHOR = os.path.join(HERE, "anchor.sh")
+
+
+def lab_settings(lab_vars):
+    """Where the lab of these variables (a lab_up.yml variables file, as a dict; {} for the default
+    lab) keeps its kubeconfig and kubectl, and where its CoreDNS listens: the role's defaults for
+    what the variables do not set."""
+    state = os.path.expanduser(lab_vars.get("lab_state_dir") or "~/.local/state/stateful-nfs-lab")
+    return {"state_dir": state,
+            "kubeconfig": os.path.expanduser(lab_vars.get("stateful_nfs_kubeconfig")
+                                             or os.path.join(state, "kubeconfig")),
+            "kubectl": os.path.join(state, "bin", "kubectl"),
+            "dns_server": lab_vars.get("lab_bind_address") or "127.0.0.1",
+            "dns_port": int(lab_vars.get("lab_dns_port") or 10053)}
+
+
+def read_lab_vars(path):
+    """The variables file ``path`` names (YAML), or {} without one."""
+    if not path:
+        return {}
+    import yaml  # pylint: disable=import-outside-toplevel
+    with open(path) as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def use_lab(path):
+    """Point the benchmark at the lab of the variables file ``path`` (None: the default lab)."""
+    global LAB, KUBECONFIG, KUBECTL, DNS_SERVER, DNS_PORT  # pylint: disable=global-statement
+    lab = lab_settings(read_lab_vars(path))
+    LAB, KUBECONFIG, KUBECTL = lab["state_dir"], lab["kubeconfig"], lab["kubectl"]
+    DNS_SERVER, DNS_PORT = lab["dns_server"], lab["dns_port"]
+
+
+LAB = KUBECONFIG = KUBECTL = DNS_SERVER = DNS_PORT = None
+use_lab(os.environ.get("STATEFUL_NFS_LAB_VARS"))
 LABEL = "bench.stateful.nfs/validator"
 MODULE = os.path.join(REPO, "plugins", "modules", "statefulset_validate.py")
 
@@ -85,24 +123,39 @@ def headless(ns, name, app):
 RUN = time.strftime("%H%M%S")
 
 
+NODE_PODS = 1000
+
+
 def bench_nodes(count):
-    """KWOK nodes of the benchmark's own, named per run, each admitting 250 pods (its /24 holds 254
-    addresses), tainted so that no other pod of the lab lands on them."""
+    """KWOK nodes of the benchmark's own, named per run, each admitting NODE_PODS pods from a /22 of
+    10.244.64.0/18 (1,022 addresses; the lab's own nodes and its DNS node use other parts of
+    10.244.0.0/16), tainted so that no other pod of the lab lands on them: at most 16 nodes."""
+    if count > 16:
+        raise ValueError("at most 16 benchmark nodes (%d pods), not %d" % (16 * NODE_PODS, count))
     return [{"apiVersion": "v1", "kind": "Node",
              "metadata": {"name": "bench-validator-%s-node%d" % (RUN, i),
-                          "annotations": {"kwok.x-k8s.io/node": "fake", "lab.stateful.nfs/max-pods": "250"},
+                          "annotations": {"kwok.x-k8s.io/node": "fake",
+                                          "lab.stateful.nfs/max-pods": str(NODE_PODS)},
                           "labels": {LABEL: RUN, "kubernetes.io/hostname": "bench-validator-%s-node%d" % (RUN, i),
                                      "type": "kwok"}},
-             "spec": {"podCIDR": "10.244.%d.0/24" % (200 + i), "podCIDRs": ["10.244.%d.0/24" % (200 + i)],
+             "spec": {"podCIDR": "10.244.%d.0/22" % (64 + 4 * i), "podCIDRs": ["10.244.%d.0/22" % (64 + 4 * i)],
                       "taints": [{"key": LABEL, "value": "yes", "effect": "NoSchedule"}]}}
             for i in range(count)]
 
 
-def statefulset(ns, name, replicas, policy="OrderedReady", claims=None, storage_class=None):
+def nodes_for(pods):
+    """How many benchmark nodes hold ``pods`` pods at once."""
+    return max(1, -(-pods // NODE_PODS))
+
+
+def statefulset(ns, name, replicas, policy="OrderedReady", claims=None, storage_class=None, ready_delay=None):
+    template_meta = {"labels": {"app": name}}
+    if ready_delay:  # the lab's pods turn Ready after this (default 1 s)
+        template_meta["annotations"] = {"lab.stateful.nfs/ready-delay": ready_delay}
     sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name, "namespace": ns},
            "spec": {"replicas": replicas, "serviceName": name, "podManagementPolicy": policy,
                     "selector": {"matchLabels": {"app": name}},
-                    "template": {"metadata": {"labels": {"app": name}},
+                    "template": {"metadata": template_meta,
                                  "spec": {"containers": [{"name": "app", "image": "registry.example/app:1"}],
                                           "nodeSelector": {LABEL: RUN},
                                           "tolerations": [{"key": LABEL, "operator": "Equal", "value": "yes",
@@ -160,31 +213,17 @@ def module_process(args):
     return elapsed, usage.ru_maxrss / 1024.0, json.loads(stdout)
 
 
-BASELINE = r"""
-set -euo pipefail
-kubectl() { "$KUBECTL" --kubeconfig "$KUBECONFIG" "$@"; }
-kubectl -n "$NS" rollout status "statefulset/$STS" --timeout=60s >/dev/null
-bad=0
-while read -r pod ip; do
-  fqdn="$pod.$SVC.$NS.svc.cluster.local"
-  a=$(dig +short +time=2 +tries=1 -p "$PORT" "@$SERVER" A "$fqdn")
-  [ "$a" = "$ip" ] || { echo "A $fqdn: '$a' != $ip"; bad=1; }
-  ptr=$(dig +short +time=2 +tries=1 -p "$PORT" "@$SERVER" -x "$ip")
-  [ "$ptr" = "$fqdn." ] || { echo "PTR $ip: '$ptr' != $fqdn."; bad=1; }
-done < <(kubectl -n "$NS" get pods -l "app=$STS" -o jsonpath='{range .items[*]}{.metadata.name} {.status.podIP}{"\n"}{end}')
-exit $bad
-"""
-
-
-def baseline(ns, sts):
+def anchor(ns, sts, pins=None):
+    """The shell anchor (anchor.sh) on a finished StatefulSet: (seconds, exit code, its mismatch lines).
+    ``pins``: the prefix of the pinned volumes' names (claims ``data-<pod>`` checked), or None."""
     e = dict(os.environ, KUBECTL=KUBECTL, KUBECONFIG=KUBECONFIG, NS=ns, STS=sts, SVC=sts, SERVER=DNS_SERVER,
-             PORT=str(DNS_PORT))
+             PORT=str(DNS_PORT), CLAIM="data" if pins else "", PINS=pins or "")
     started = time.monotonic()
-    out = subprocess.run(["bash", "-c", BASELINE], capture_output=True, text=True, env=e, timeout=600, check=False)
+    out = subprocess.run(["bash", ANCHOR], capture_output=True, text=True, env=e, timeout=600, check=False)
     elapsed = time.monotonic() - started
     if out.returncode not in (0, 1):
-        raise RuntimeError("baseline failed: %s %s" % (out.stdout[-1000:], out.stderr[-1000:]))
-    return elapsed, len(out.stdout.splitlines())
+        raise RuntimeError("anchor failed (rc %d): %s %s" % (out.returncode, out.stdout[-1000:], out.stderr[-1000:]))
+    return elapsed, out.returncode, out.stdout.splitlines()
 
 
 def validator_args(ns, sts, checks, **extra):
@@ -199,33 +238,53 @@ def validator_args(ns, sts, checks, **extra):
 
 # --------------------------------------------------------------------------- benchmarks
 
-def bench_validate100(rounds):
-    ns, sts, sc = "bench-validator-100", "web", "bench-validator-100"
-    apply([namespace(ns)] + pinned_pvs(ns, sts, 100, sc)
-          + [headless(ns, sts, sts), statefulset(ns, sts, 100, claims=True, storage_class=sc)])
+TARGET_RATIO = {100: 1.0, 1000: 0.5}
+
+
+def bench_validate(rounds, replicas):
+    """A finished OrderedReady StatefulSet of ``replicas`` pods, each with a claim pinned to its own
+    PV: the validator (order + completion + storage + dns) as a module process and through ``ansible``
+    vs the shell anchor, alternating which goes first, in the same rounds."""
+    ns, sts, sc = "bench-validator-%d" % replicas, "web", "bench-validator-%d" % replicas
+    apply([namespace(ns)] + pinned_pvs(ns, sts, replicas, sc)
+          + [headless(ns, sts, sts),
+             statefulset(ns, sts, replicas, claims=True, storage_class=sc, ready_delay="10ms")])
     started = time.monotonic()
-    rollout(ns, sts, 600)
+    rollout(ns, sts, 1800)
     setup = time.monotonic() - started
-    pins = dict((str(i), "%s-pv%03d" % (ns, i)) for i in range(100))
-    args = validator_args(ns, sts, ["order", "storage", "dns"], expected_volumes=pins)
-    ours, direct, base = [], [], []
-    for _round in range(rounds):
+    pins = dict((str(i), "%s-pv%03d" % (ns, i)) for i in range(replicas))
+    args = validator_args(ns, sts, ["order", "completion", "storage", "dns"], expected_volumes=pins)
+    ours, direct, base, rss, anchor_rcs = [], [], [], [], []
+    for index in range(rounds):
+        sides = ["module", "anchor"] if index % 2 == 0 else ["anchor", "module"]
+        for side in sides:
+            if side == "module":
+                elapsed, peak, result = module_process(args)
+                if result.get("failed") and not result.get("violations"):
+                    raise RuntimeError("validator failed: %s" % result.get("msg"))
+                direct.append(elapsed)
+                rss.append(peak)
+            else:
+                elapsed, code, mismatches = anchor(ns, sts, pins="%s-pv" % ns)
+                base.append(elapsed)
+                anchor_rcs.append(code)
         elapsed, result = ansible_module("stateful.nfs.statefulset_validate", args)
-        if result.get("failed"):
+        if result.get("failed") and not result.get("violations"):
             raise RuntimeError("validator failed: %s" % result.get("msg"))
         ours.append(elapsed)
-        direct.append(module_process(args)[0])
-        base_elapsed, mismatches = baseline(ns, sts)
-        base.append(base_elapsed)
-    return {"replicas": 100, "rollout_seconds": round(setup, 1), "queries": result["checks"]["dns"]["queries"],
-            "validator_violations": len(result["violations"]),
+    ratio = statistics.median(direct) / statistics.median(base)
+    return {"replicas": replicas, "rollout_seconds": round(setup, 1), "queries": result["checks"]["dns"]["queries"],
+            "validator_valid": result.get("valid"), "validator_violations": len(result["violations"]),
             "first_violation": (result["violations"] or [{}])[0].get("message"),
-            "baseline_mismatches": mismatches,
+            "checks": dict((k, v.get("status")) for k, v in result["checks"].items()),
+            "anchor_exit_codes": anchor_rcs, "anchor_mismatches": len(mismatches),
+            "first_anchor_mismatch": (mismatches or [None])[0],
             "validator_ansible_s": _stats(ours), "validator_module_process_s": _stats(direct),
-            "baseline_rollout_status_plus_dig_s": _stats(base),
+            "validator_module_peak_rss_mb": _stats(rss), "anchor_s": _stats(base),
             "ratio_ansible": round(statistics.median(ours) / statistics.median(base), 3),
-            "ratio_module_process": round(statistics.median(direct) / statistics.median(base), 3),
-            "target_ratio": 0.5}
+            "ratio_module_process": round(ratio, 3), "target_ratio": TARGET_RATIO.get(replicas, 1.0),
+            "passed": ratio <= TARGET_RATIO.get(replicas, 1.0) and result.get("valid") is True
+            and set(anchor_rcs) == {0}}
 
 
 class ReadyWatch(threading.Thread):
@@ -314,26 +373,42 @@ def bench_watch(rounds):
             "target_verdict_after_last_ready_s": 1.0}
 
 
+MASS_TARGETS = {1000: (5.0, 150), 5000: (10.0, 200)}  # seconds, MB (issues 6 and 17)
+
+
+def unique_addresses(ns):
+    """(pods, distinct pod IPs) in ``ns``: the lab must give every pod an address of its own."""
+    out = kubectl("-n", ns, "get", "pods", "-o", "jsonpath={range .items[*]}{.status.podIP}{\"\\n\"}{end}")
+    ips = [line for line in out.splitlines() if line]
+    return len(ips), len(set(ips))
+
+
 def bench_mass(rounds, replicas=1000):
     ns, sts = "bench-validator-mass", "mass"
     apply([namespace(ns), headless(ns, sts, sts), statefulset(ns, sts, replicas, policy="Parallel")])
     started = time.monotonic()
-    rollout(ns, sts, 900)
+    rollout(ns, sts, 1800)
     setup = time.monotonic() - started
+    pods, distinct = unique_addresses(ns)
     args = validator_args(ns, sts, ["order", "completion", "storage", "dns"])
     times, rss = [], []
     for _round in range(rounds):
         elapsed, peak, result = module_process(args)
-        if result.get("failed"):
+        if result.get("failed") and not result.get("violations"):
             raise RuntimeError("validator failed: %s" % result.get("msg"))
         times.append(elapsed)
         rss.append(peak)
     ansible_elapsed = ansible_module("stateful.nfs.statefulset_validate", args)[0]
+    target_s, target_mb = MASS_TARGETS.get(replicas, MASS_TARGETS[1000])
     return {"replicas": replicas, "rollout_seconds": round(setup, 1), "queries": result["checks"]["dns"]["queries"],
-            "validator_violations": len(result["violations"]),
+            "pods": pods, "distinct_pod_ips": distinct,
+            "validator_valid": result.get("valid"), "validator_violations": len(result["violations"]),
             "first_violation": (result["violations"] or [{}])[0].get("message"),
+            "checks": dict((k, v.get("status")) for k, v in result["checks"].items()),
             "module_process_s": _stats(times), "peak_rss_mb": _stats(rss),
-            "via_ansible_s": round(ansible_elapsed, 3), "target_s": 5.0, "target_rss_mb": 150}
+            "via_ansible_s": round(ansible_elapsed, 3), "target_s": target_s, "target_rss_mb": target_mb,
+            # the targets are time and memory with every check run; the verdict is a finding, reported
+            "passed": statistics.median(times) <= target_s and max(rss) <= target_mb and distinct == pods == replicas}
 
 
 def bench_dns_paths(rounds, sizes=(100, 1000)):
@@ -377,7 +452,7 @@ def drop(ns):
 
 
 def cleanup():
-    for ns in ("bench-validator-100", "bench-validator-watch", "bench-validator-mass", "bench-validator-dns100",
+    for ns in ("bench-validator-100", "bench-validator-1000", "bench-validator-watch", "bench-validator-mass", "bench-validator-dns100",
                "bench-validator-dns1000"):
         drop(ns)
     kubectl("delete", "pv", "-l", LABEL, "--ignore-not-found", "--wait=false", check=False)
@@ -388,20 +463,26 @@ def markdown(results):
     lines = ["# statefulset_validate benchmarks", "",
              "Measured by `bench/validator/bench.py` on %s (%s, %d cores) against the lab, at %s."
              % (platform.node(), platform.machine(), os.cpu_count(), results["when"]), ""]
-    v = results.get("validate100")
-    if v:
-        lines += ["## Finished 100-replica StatefulSet (order + storage + A + PTR)", "",
+    for key in ("validate100", "validate1000"):
+        v = results.get(key)
+        if not v or "anchor_s" not in v:
+            continue
+        lines += ["## Finished %d-replica StatefulSet (order + completion + storage + A + PTR)" % v["replicas"], "",
                   "| tool | median s | min | max |", "| --- | --- | --- | --- |",
                   "| statefulset_validate via `ansible` | %(median)s | %(min)s | %(max)s |" % v["validator_ansible_s"],
                   "| statefulset_validate module process | %(median)s | %(min)s | %(max)s |"
                   % v["validator_module_process_s"],
-                  "| `kubectl rollout status` + `dig` loop | %(median)s | %(min)s | %(max)s |"
-                  % v["baseline_rollout_status_plus_dig_s"], "",
-                  "Ratio (target <= %.1fx): **%.2fx** via ansible, %.2fx as a module process; %d DNS queries."
-                  % (v["target_ratio"], v["ratio_ansible"], v["ratio_module_process"], v["queries"]),
-                  "", "Findings in the lab during the run: validator %d violation(s), dig loop %d mismatch(es)%s."
-                  % (v.get("validator_violations", 0), v.get("baseline_mismatches", 0),
-                     (" (first: %s)" % v["first_violation"]) if v.get("first_violation") else ""), ""]
+                  "| shell anchor: `kubectl rollout status` + one `kubectl get -o jsonpath` + one `dig -f` + awk "
+                  "| %(median)s | %(min)s | %(max)s |" % v["anchor_s"], "",
+                  "Ratio, module process / anchor (target <= %.1fx): **%.2fx**; via ansible %.2fx; %d DNS queries; "
+                  "module peak RSS %.0f MB." % (v["target_ratio"], v["ratio_module_process"], v["ratio_ansible"],
+                                                v["queries"], v["validator_module_peak_rss_mb"]["median"]),
+                  "", "Verdicts: validator valid=%s, %d violation(s)%s; anchor exit codes %s%s." % (
+                      v.get("validator_valid"), v.get("validator_violations", 0),
+                      (" (first: %s)" % v["first_violation"]) if v.get("first_violation") else "",
+                      v.get("anchor_exit_codes"),
+                      (" (first mismatch: %s)" % v["first_anchor_mismatch"]) if v.get("first_anchor_mismatch") else ""),
+                  ""]
     w = results.get("watch")
     if w:
         m = w["median"]
@@ -414,13 +495,16 @@ def markdown(results):
                   % m["k8s_info_wait_exit_after_last_ready_s"],
                   "| kubectl rollout status, process exit | %s |" % m["kubectl_rollout_status_exit_after_last_ready_s"],
                   "", "Target: verdict <= 1 s.", ""]
-    s = results.get("mass")
-    if s:
-        numbers = (s["module_process_s"]["median"], s["target_s"], s["peak_rss_mb"]["median"], s["target_rss_mb"],
+    for s in (results.get("mass"), results.get("mass5000")):
+        if not s:
+            continue
+        numbers = (s["module_process_s"]["median"], s["target_s"], s["peak_rss_mb"]["max"], s["target_rss_mb"],
                    s["queries"], s["via_ansible_s"])
         lines += ["## %d simulated pods (Parallel), every check" % s["replicas"], "",
-                  "Module process: median %.2f s (target <= %.0f s), peak RSS median %.0f MB (target <= %d MB); "
+                  "Module process: median %.2f s (target <= %.0f s), peak RSS max %.0f MB (target <= %d MB); "
                   "%d DNS queries; via `ansible`: %.2f s." % numbers,
+                  "", "The lab held %s pods with %s distinct addresses; rollout %s s." % (
+                      s.get("pods"), s.get("distinct_pod_ips"), s.get("rollout_seconds")),
                   "", "Findings in the lab during the run: %d violation(s)%s." % (
                       s.get("validator_violations", 0),
                       (" (first: %s)" % s["first_violation"]) if s.get("first_violation") else ""), ""]
@@ -440,11 +524,15 @@ def markdown(results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--only", default="validate100,watch,mass,dnspaths")
+    parser.add_argument("--only", default="validate100,validate1000,watch,mass,mass5000,dnspaths")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--mass-replicas", type=int, default=1000)
     parser.add_argument("--keep", action="store_true", help="leave the benchmark objects in place")
+    parser.add_argument("--lab-vars", default=os.environ.get("STATEFUL_NFS_LAB_VARS"),
+                        help="the variables file the lab was started with (default: STATEFUL_NFS_LAB_VARS, "
+                             "else the default lab)")
     opts = parser.parse_args()
+    use_lab(opts.lab_vars)
     if not os.path.exists(KUBECONFIG):
         sys.exit("the lab is not up (%s missing): make lab-up" % KUBECONFIG)
     path = os.path.join(HERE, "results.json")
@@ -455,20 +543,24 @@ def main():
     results["when"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     wanted = opts.only.split(",")
     try:
-        # addresses for every pod of the run (1,000 + 100 + 5 at most), 250 a node
-        apply(bench_nodes(1 + (opts.mass_replicas + 110) // 250))
-        if "validate100" in wanted:
-            results["validate100"] = bench_validate100(opts.rounds)
-            drop("bench-validator-100")
-            print(json.dumps(results["validate100"], indent=1), flush=True)
+        # addresses for the largest step's pods (each step's namespace goes before the next), and a few
+        apply(bench_nodes(nodes_for(max([opts.mass_replicas, 1000] + [5000] * ("mass5000" in wanted)) + 10)))
+        for replicas in (100, 1000):
+            key = "validate%d" % replicas
+            if key in wanted:
+                results[key] = bench_validate(opts.rounds, replicas)
+                drop("bench-validator-%d" % replicas)
+                kubectl("delete", "pv", "-l", LABEL, "--ignore-not-found", "--wait=false", check=False)
+                print(json.dumps(results[key], indent=1), flush=True)
         if "watch" in wanted:
             results["watch"] = bench_watch(max(3, opts.rounds // 2 + 1))
             drop("bench-validator-watch")
             print(json.dumps(results["watch"], indent=1), flush=True)
-        if "mass" in wanted:
-            results["mass"] = bench_mass(max(3, opts.rounds // 2 + 1), opts.mass_replicas)
-            drop("bench-validator-mass")
-            print(json.dumps(results["mass"], indent=1), flush=True)
+        for key, replicas in (("mass", opts.mass_replicas), ("mass5000", 5000)):
+            if key in wanted:
+                results[key] = bench_mass(max(3, opts.rounds // 2 + 1), replicas)
+                drop("bench-validator-mass")
+                print(json.dumps(results[key], indent=1), flush=True)
         if "dnspaths" in wanted:
             results["dnspaths"] = bench_dns_paths(max(3, opts.rounds // 2 + 1))
             print(json.dumps(results["dnspaths"], indent=1), flush=True)

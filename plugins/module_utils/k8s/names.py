@@ -56,12 +56,22 @@ def _check_label(value, field, what, max_length=DNS1123_LABEL_MAX):
     return value
 
 
+# Labels found valid (the check is a pure function of the string): a StatefulSet of 5,000 pods has
+# its names checked some 45,000 times, mostly the same few.
+_VALID_LABELS = set()
+
+
 def validate_dns1123_label(value, field="name"):
     """Return ``value`` if it is an RFC 1123 label (Service, pod, StatefulSet names).
 
     Raises ``InvalidName`` (a ``ValueError``) with a message that names ``field``.
     """
-    return _check_label(value, field, "DNS-1123 label")
+    if isinstance(value, str) and value in _VALID_LABELS:
+        return value
+    _check_label(value, field, "DNS-1123 label")
+    if len(_VALID_LABELS) < 100000:
+        _VALID_LABELS.add(value)
+    return value
 
 
 def validate_dns1123_subdomain(value, field="name"):

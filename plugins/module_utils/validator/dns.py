@@ -165,10 +165,14 @@ def evaluate_dns(plan, answers, server=None):
         return answers.get((normalize_name(qname), rdtype))
 
     service_ips = set()
+    service_failed = []  # the Service name's answers that are not answers (an error, a timeout)
     for rdtype in ("A", "AAAA"):
         answer = get(plan.get("service_fqdn"), rdtype)
         if answer:
             service_ips.update(answer.get("values") or [])
+            if answer.get("rcode") in ("ERROR", "TIMEOUT"):
+                service_failed.append("%s got %s" % (rdtype, _describe_answer(answer)))
+    why_unlisted = " (%s)" % "; ".join(service_failed) if service_failed else ""
     records = []
     for row in plan["pods"]:
         record = dict(row)
@@ -211,7 +215,8 @@ def evaluate_dns(plan, answers, server=None):
             violations.append(_v(pod, "PTR %s (%s) has %d names, a duplicate PTR: %s; expected only %s" % (
                 row["ptr"]["query"], ip, len(names), ", ".join(names), fqdn)))
         if ip not in service_ips:
-            violations.append(_v(pod, "%s does not list %s (the IP of %s)%s" % (plan.get("service_fqdn"), ip, pod, at)))
+            violations.append(_v(pod, "%s does not list %s (the IP of %s)%s%s" % (
+                plan.get("service_fqdn"), ip, pod, at, why_unlisted)))
     srv_rows = []
     for item in plan["srv"]:
         answer = get(item["query"], "SRV")

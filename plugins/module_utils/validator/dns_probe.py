@@ -2,35 +2,46 @@
 # Copyright: stateful.nfs contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The DNS I/O of ``statefulset_validate``: ``DnsProbe`` asks one resolver many
-questions concurrently, through dnspython. Nothing here decides anything.
+questions concurrently. Nothing here decides anything.
 
-``query_wire`` and ``answer_values`` are shared with ``dns_stream.StreamDnsProbe`` (the same
-questions over one TCP stream), so that both give the same answers to ``dns.evaluate_dns``."""
+``query_wire`` and ``reply_in_flight`` are shared with ``dns_stream.StreamDnsProbe`` (the same
+questions over one TCP stream), so that both give the same answers to ``dns.evaluate_dns``. The
+replies are read by ``dns_wire`` (by hand: dnspython's message objects cost more than the round
+trips)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import collections
+import importlib.util
 import random
 import select
 import socket
 import struct
 import time
-import traceback
 
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_wire import (
+    FLAG_TC,
+    WireError,
+    answer_values,
+    matches_question,
+    parse_reply,
+    rdtype_number,
+    tcp_answer,
+)
+
+# dnspython is the dns check's documented requirement (the unit tests' DNS servers use it); the
+# check itself reads replies with dns_wire, so it is looked for, not imported (0.1 s)
 try:
-    import dns.exception
-    import dns.flags
-    import dns.message
-    import dns.query
-    import dns.rcode
-    import dns.rdatatype
-    HAS_DNSPYTHON = True
-    DNSPYTHON_IMPORT_ERROR = None
-except ImportError:
+    HAS_DNSPYTHON = importlib.util.find_spec("dns") is not None
+except ImportError:  # no package "dns" at all
     HAS_DNSPYTHON = False
-    DNSPYTHON_IMPORT_ERROR = traceback.format_exc()
+DNSPYTHON_IMPORT_ERROR = None if HAS_DNSPYTHON else "ModuleNotFoundError: No module named 'dns'"
+
+
+# bytes asked for the UDP socket's receive buffer (the kernel caps it at net.core.rmem_max)
+RECEIVE_BUFFER = 4 * 1024 * 1024
 
 
 def query_wire(qname, wanted, ident):
@@ -41,43 +52,54 @@ def query_wire(qname, wanted, ident):
     return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + labels + b"\x00" + struct.pack("!HH", wanted, 1)
 
 
-def answer_values(reply, wanted):
-    """A reply -> ``{"rcode", "values", "error"}``; values are normalised strings: addresses
-    (A/AAAA), names without the final dot (PTR), ``target:port`` (SRV), sorted."""
-    values = []
-    for rrset in reply.answer:
-        if rrset.rdtype != wanted:
-            continue
-        for rdata in rrset:
-            if wanted == dns.rdatatype.SRV:
-                values.append("%s:%d" % (rdata.target.to_text(omit_final_dot=True).lower(), rdata.port))
-            elif wanted == dns.rdatatype.PTR:
-                values.append(rdata.target.to_text(omit_final_dot=True).lower())
-            else:
-                values.append(rdata.to_text())
-    return {"rcode": dns.rcode.to_text(reply.rcode()), "values": sorted(values), "error": None}
-
-
-def matches_question(reply, qname, wanted):
-    """Is ``reply`` a response to the question ``(qname, wanted)`` (qname lower case, no final dot)?"""
-    return bool(reply.flags & dns.flags.QR) and len(reply.question) == 1 \
-        and reply.question[0].rdtype == wanted \
-        and reply.question[0].name.to_text(omit_final_dot=True).lower() == qname
-
-
 def reply_in_flight(wire, flying):
     """``(reply, entry)`` when ``wire`` is a reply to a question in flight (``id -> (key, attempt,
     wanted, deadline)``, the entry is taken out), else ``(None, None)``: garbage, an unknown id, or
-    a reply to another question (an old answer to a reused id)."""
-    try:
-        reply = dns.message.from_wire(wire, ignore_trailing=True)
-    except dns.exception.DNSException:
+    a reply to another question (an old answer to a reused id). ``reply`` is a ``dns_wire.Reply``
+    with the answers of the question's type."""
+    if len(wire) < 2:
         return None, None
-    entry = flying.get(reply.id)
-    if entry is None or not matches_question(reply, entry[0][0], entry[2]):
+    entry = flying.get(struct.unpack_from("!H", wire, 0)[0])
+    if entry is None:
+        return None, None
+    try:
+        reply = parse_reply(wire, entry[2])
+    except WireError:
+        return None, None
+    if not matches_question(reply, entry[0][0], entry[2]):
         return None, None
     del flying[reply.id]
     return reply, entry
+
+
+def ask_tcp(server, port, qname, wanted, timeout, ident=None):
+    """One question over TCP (RFC 1035 4.2.2: each message after its two-byte length), for a reply
+    that came truncated over UDP -> ``{"rcode", "values", "error"}``."""
+    ident = random.randint(0, 0xFFFF) if ident is None else ident
+    deadline = time.monotonic() + timeout
+    family = socket.AF_INET6 if ":" in server else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.settimeout(timeout)
+            sock.connect((server, port))
+            wire = query_wire(qname, wanted, ident)
+            sock.sendall(struct.pack("!H", len(wire)) + wire)
+            data = b""
+            while len(data) < 2 or len(data) < 2 + struct.unpack_from("!H", data, 0)[0]:
+                sock.settimeout(max(0.001, deadline - time.monotonic()))
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return {"rcode": "ERROR", "values": [], "error": "the server closed the TCP connection"}
+                data += chunk
+        size = struct.unpack_from("!H", data, 0)[0]
+        reply = parse_reply(data[2:2 + size], wanted)
+    except socket.timeout:
+        return {"rcode": "TIMEOUT", "values": [], "error": "no reply over TCP within %.1f s" % timeout}
+    except (OSError, UnicodeError, struct.error, WireError) as exc:
+        return {"rcode": "ERROR", "values": [], "error": str(exc)}
+    if reply.id != ident or not matches_question(reply, qname, wanted):
+        return {"rcode": "ERROR", "values": [], "error": "the TCP reply does not answer the question"}
+    return tcp_answer(reply, wanted)
 
 
 def free_message_id(flying, next_id):
@@ -101,13 +123,15 @@ def expire(flying, now, todo, answers, timeout):
 class DnsProbe:
     """Asks one DNS server (address, port) many questions at once, with a timeout each.
 
-    The questions are pipelined on one UDP socket (up to ``window`` in flight, answers
+    The questions are pipelined on one UDP socket (up to ``window`` in flight, 64 by default: a
+    burst the server's default receive buffer holds while it is not scheduled; 256 overflowed
+    CoreDNS's on a busy machine, and every dropped question waits ``timeout``; answers
     matched by message id and question), each unanswered one is asked once more after
     ``timeout`` seconds, and a truncated answer is asked again over TCP. One socket and
     no threads: thread pools spend their time on the GIL, not on the network.
     """
 
-    def __init__(self, server, port, timeout, window=256):
+    def __init__(self, server, port, timeout, window=64):
         self.server = server
         self.port = port
         self.timeout = timeout
@@ -128,13 +152,7 @@ class DnsProbe:
     _query_wire = staticmethod(query_wire)
 
     def _ask_tcp(self, qname, wanted):
-        query = dns.message.make_query(qname, wanted)
-        try:
-            return self._values(dns.query.tcp(query, self.server, timeout=self.timeout, port=self.port), wanted)
-        except dns.exception.Timeout:
-            return {"rcode": "TIMEOUT", "values": [], "error": "no reply over TCP within %.1f s" % self.timeout}
-        except (OSError, dns.exception.DNSException) as exc:
-            return {"rcode": "ERROR", "values": [], "error": str(exc)}
+        return ask_tcp(self.server, self.port, qname, wanted, self.timeout)
 
     def resolve(self, queries):
         """``[(qname, rdtype)]`` -> ``{(qname, rdtype): answer}`` (qname lower case, no final dot)."""
@@ -145,6 +163,10 @@ class DnsProbe:
         family = socket.AF_INET6 if ":" in self.server else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_DGRAM)
         try:
+            # room for the replies to a full window while this process is not running (a busy
+            # machine): the default buffer (208 KiB here) holds about 200 of them, and each one
+            # the kernel drops costs ``timeout`` seconds before its question is asked again
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
             sock.setblocking(False)
             sock.connect((self.server, self.port))
             self._pipeline(sock, keys, answers)
@@ -161,7 +183,7 @@ class DnsProbe:
             while todo and len(flying) < self.window:
                 key, attempt = todo.popleft()
                 ident, next_id = free_message_id(flying, next_id)
-                wanted = dns.rdatatype.from_text(key[1])
+                wanted = rdtype_number(key[1])
                 try:
                     sock.send(self._query_wire(key[0], wanted, ident))
                 except (OSError, UnicodeError, struct.error) as exc:
@@ -191,7 +213,7 @@ class DnsProbe:
             if reply is None:
                 continue
             key, wanted = entry[0], entry[2]
-            if reply.flags & dns.flags.TC:
+            if reply.flags & FLAG_TC:
                 answers[key] = self._ask_tcp(key[0], wanted)
             else:
                 answers[key] = self._values(reply, wanted)

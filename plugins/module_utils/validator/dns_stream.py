@@ -25,20 +25,12 @@ import struct
 import time
 
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe import (
-    answer_values,
     expire,
     free_message_id,
     query_wire,
     reply_in_flight,
 )
-
-try:
-    import dns.exception
-    import dns.flags
-    import dns.message
-    import dns.rdatatype
-except ImportError:  # DnsProbe's module reports the missing library (runner.missing_libraries)
-    pass
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_wire import rdtype_number, tcp_answer
 
 READ_SIZE = 65536
 # how often a stream with ``broken()`` is asked whether it still carries anything, in seconds
@@ -110,7 +102,7 @@ class StreamDnsProbe:
             while todo and len(flying) < self.window:
                 key, attempt = todo.popleft()
                 ident, next_id = free_message_id(flying, next_id)
-                wanted = dns.rdatatype.from_text(key[1])
+                wanted = rdtype_number(key[1])
                 try:
                     wire = query_wire(key[0], wanted, ident)
                 except (UnicodeError, struct.error) as exc:
@@ -168,12 +160,7 @@ class StreamDnsProbe:
             if reply is None:
                 continue
             count += 1
-            if reply.flags & dns.flags.TC:
-                answers[entry[0]] = {"rcode": "ERROR", "values": [],
-                                     "error": "the reply was truncated (TC bit) even over TCP: it does not fit "
-                                              "in 65535 bytes"}
-            else:
-                answers[entry[0]] = answer_values(reply, entry[2])
+            answers[entry[0]] = tcp_answer(reply, entry[2])
         return count
 
     @staticmethod

@@ -29,6 +29,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import bisect
+
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s import objects as obj
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.order import (
     halt,
@@ -149,21 +151,53 @@ def _replaced_note(low, high, ctrl):
             % (low["name"], fmt(low["born"]), high["name"], fmt(high["born"]), evidence, high["name"], low["name"]))
 
 
-def _audit_creations(sts, own, adopted, ctrl, violations, notes, unchecked):
+def _pairs_to_judge(facts, start, min_ready):
+    """For each pod (by ordinal), the lower pods whose pair needs ``_judge``: ``[(high, [low ordinals],
+    ok)]``, ``ok`` counting the lower pods it skipped, every one of which ``_judge`` would call ``ok``.
+
+    A pair is ``ok`` exactly when the lower pod is Ready=True with a Ready time, was created no later
+    than the higher one (whole seconds: not re-created since) and turned Ready at least
+    ``max(1, minReadySeconds)`` whole seconds before it: ``key = max(born, since + m) <= born of the
+    higher``. The Ready lower pods wait in a list sorted by that key, so each pod looks only at
+    those past its creation second (and at the few not Ready), not at all the pods below it: a
+    finished rollout of 1,000 pods is 1,000 short lookups instead of 499,500 judgements."""
+    m = max(1, min_ready)
+    keys, ready_lows, other_lows = [], [], []  # sorted (key, ordinal) of Ready lows; the rest
+    out = []
+    for ordinal in sorted(facts):
+        high = facts[ordinal]
+        if ordinal >= start and high["born"] is not None:
+            born = seconds(high["born"])
+            cut = bisect.bisect_right(keys, born)
+            judge = sorted([o for _key, o in ready_lows[cut:]] + other_lows)
+            out.append((ordinal, judge, cut))
+            since = seconds(high["since"])
+            if high["ready"] == "True" and since is not None:
+                key = (max(born, since + m), ordinal)
+                at = bisect.bisect_right(ready_lows, key)
+                ready_lows.insert(at, key)
+                keys.insert(at, key[0])
+            else:
+                other_lows.append(ordinal)
+    return out
+
+
+def _audit_creations(sts, own, adopted, ctrl, violations, notes, unchecked, pairs=_pairs_to_judge):
+    """Judge each pod's creation against the lower pods (``pairs`` chooses which pairs need judging,
+    as ``_pairs_to_judge`` does); returns ``(decided, undecided)`` and fills the lists."""
     name = obj.meta(sts).get("name")
     min_ready = obj.min_ready_seconds(sts)
     start = obj.ordinal_start(sts)
     facts = dict((obj.pod_ordinal(pod, name), _facts(pod)) for pod in own)
     decided = undecided = 0
     replaced = {}
-    for ordinal in sorted(facts):
+    for ordinal, lows, ok in pairs(facts, start, min_ready):
         high = facts[ordinal]
-        if high["born"] is None or ordinal <= start or high["name"] in adopted:
+        if ordinal <= start or high["name"] in adopted:
             continue  # an adopted pod is reported as such: its creation was not the controller's
-        for lower in range(start, ordinal):
-            low = facts.get(lower)
-            if low is None or low["born"] is None:
-                continue
+        decided += ok
+        for lower in lows:
+            low = facts[lower]
             verdict, text = _judge(low, high, start, min_ready)
             if verdict == "replaced":
                 notes.append(_replaced_note(low, high, ctrl))

@@ -37,22 +37,32 @@ from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe i
     HAS_DNSPYTHON,
     DnsProbe,
 )
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.junit import junit_xml
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import (
     check_params,
     dns_transport,
     selected_checks,
 )
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.order_watch import controller_deletes_since
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.portforward import (
-    HAS_PORTFORWARD,
-    PORTFORWARD_IMPORT_ERROR,
-    ApiDnsProbe,
-    ClusterDns,
-)
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.storage import normalize_expected_volumes
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.svg import svg_timeline
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.verdict import evaluation, module_answer
+
+# The port-forward path (dns_transport=api) imports kubernetes.client's CoreV1Api, which builds the
+# client's pydantic models: about 0.4 s, more than everything else the module imports. Its names are
+# imported when first used (PEP 562), so a run on the direct path never pays for them.
+PORTFORWARD_NAMES = ("HAS_PORTFORWARD", "PORTFORWARD_IMPORT_ERROR", "ApiDnsProbe", "ClusterDns")
+
+
+def __getattr__(name):
+    if name not in PORTFORWARD_NAMES:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    from ansible_collections.stateful.nfs.plugins.module_utils.validator import portforward
+    value = globals()[name] = getattr(portforward, name)
+    return value
+
+
+def lazy(name):
+    """A name of the port-forward path: as set on this module (tests replace them), else imported now."""
+    return globals()[name] if name in globals() else __getattr__(name)
 
 
 def missing_libraries(params):
@@ -60,9 +70,9 @@ def missing_libraries(params):
     missing = []
     if "dns" in params["checks"] and not HAS_DNSPYTHON:
         missing.append(("dnspython", DNSPYTHON_IMPORT_ERROR))
-    if "dns" in params["checks"] and dns_transport(params) == "api" and not HAS_PORTFORWARD:
+    if "dns" in params["checks"] and dns_transport(params) == "api" and not lazy("HAS_PORTFORWARD"):
         missing.append(("kubernetes (kubernetes.stream and websocket-client, for dns_transport=api)",
-                        PORTFORWARD_IMPORT_ERROR))
+                        lazy("PORTFORWARD_IMPORT_ERROR")))
     return missing
 
 
@@ -73,8 +83,8 @@ def make_probe(params, lister, dynamic_client):
     if dns_transport(params) == "direct":
         return DnsProbe(params["dns_server"], params["dns_port"], params["dns_timeout"])
     terms = parse_selector_terms(params["dns_pod_label_selectors"], "dns_pod_label_selectors")
-    return ApiDnsProbe(ClusterDns(lister, dynamic_client), params["dns_pod_namespace"], terms, params["dns_pod_port"],
-                       params["dns_timeout"])
+    return lazy("ApiDnsProbe")(lazy("ClusterDns")(lister, dynamic_client), params["dns_pod_namespace"], terms,
+                               params["dns_pod_port"], params["dns_timeout"])
 
 
 def unreadable_kubeconfig(kubeconfig, exists=os.path.exists):
@@ -286,8 +296,11 @@ class Validation:
         if self.check_mode:
             return files
         end = self.clock()
+        # the report writers are imported only when a report is asked for
         if self.params.get("junit_path"):
+            from ansible_collections.stateful.nfs.plugins.module_utils.validator.junit import junit_xml
             files[self.params["junit_path"]] = junit_xml(result)
         if self.params.get("svg_path"):
+            from ansible_collections.stateful.nfs.plugins.module_utils.validator.svg import svg_timeline
             files[self.params["svg_path"]] = svg_timeline(dict(result, timeline=result["_timeline"]), end)
         return files

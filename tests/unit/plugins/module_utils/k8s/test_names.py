@@ -85,6 +85,15 @@ def test_label_default_field_is_name():
         validate_dns1123_label("Bad")
 
 
+def test_a_label_found_valid_before_is_valid_again_and_others_are_still_checked():
+    for _round in range(2):  # the second round answers from the labels found valid
+        assert validate_dns1123_label("myapp-0", "pod") == "myapp-0"
+        with pytest.raises(InvalidName, match=r"^pod: 'myapp-0-' must start and end"):
+            validate_dns1123_label("myapp-0-", "pod")
+        with pytest.raises(InvalidName, match=r"^pod: must be a string, got list"):
+            validate_dns1123_label(["myapp-0"], "pod")
+
+
 # ------------------------------------------------------------ DNS-1123 subdomain
 
 

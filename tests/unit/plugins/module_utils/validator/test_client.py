@@ -77,8 +77,8 @@ def test_snapshot_reads_only_what_the_checks_need():
     assert [p["metadata"]["name"] for p in shot["pods"]] == ["web-0"]
     assert [c[0] for c in dyn.calls] == ["/apis/apps/v1/namespaces/ns/statefulsets/web",
                                          "/api/v1/namespaces/ns/pods", "/api/v1/namespaces/ns/events"]
-    assert dyn.calls[1][1] == {"labelSelector": "app=web"}
-    assert dyn.calls[2][1] == {"fieldSelector": "involvedObject.kind=StatefulSet,involvedObject.name=web"}
+    assert dyn.calls[1][1] == {"labelSelector": "app=web", "limit": "1000"}
+    assert dyn.calls[2][1] == {"fieldSelector": "involvedObject.kind=StatefulSet,involvedObject.name=web", "limit": "1000"}
     assert shot["claims"] == [] and shot["service"] is None
     # the reads are timed: the shared ones, and the order check's own (its events)
     assert sorted(shot["read_seconds"]) == ["order", "statefulset"]
@@ -129,3 +129,47 @@ def test_stream_ends_at_the_deadline_and_wakes_for_time_based_conditions():
     elapsed = time.monotonic() - started
     assert batches == [[]]
     assert 0.55 <= elapsed < 1.5
+
+
+def _pods_in_pages(count, page_size, expire_at=None):
+    """A pod list route that serves ``count`` pods in pages of ``limit`` (as the API server chunks),
+    each pod with managedFields; a continue token at page ``expire_at`` has expired (410)."""
+    pods = [_pod("web-%d" % i, "40") for i in range(count)]
+
+    def route(query):
+        for pod in pods:
+            pod["metadata"]["managedFields"] = [{"manager": "kube-controller-manager", "fieldsV1": {"f:spec": {}}}]
+        if "limit" not in query:
+            return FakeResponse({"items": pods, "metadata": {"resourceVersion": "40"}})
+        assert int(query["limit"]) == page_size
+        start = int(query.get("continue") or 0)
+        if expire_at is not None and start == expire_at * page_size:
+            from kubernetes.client.exceptions import ApiException
+            raise ApiException(status=410, reason="Expired")
+        metadata = {"resourceVersion": "40"}
+        if start + page_size < count:
+            metadata.update({"continue": str(start + page_size), "remainingItemCount": count - start - page_size})
+        return FakeResponse({"items": pods[start:start + page_size], "metadata": metadata})
+    return route
+
+
+def test_lists_are_read_in_pages_without_managed_fields(monkeypatch):
+    from ansible_collections.stateful.nfs.plugins.module_utils.validator import client as client_module
+    monkeypatch.setattr(client_module, "LIST_PAGE", 2)
+    dyn = FakeDynamic({("/api/v1/namespaces/ns/pods", "list"): _pods_in_pages(5, 2)})
+    listing = StatefulSetClient(dyn).pods("ns", "app=web")
+    assert [p["metadata"]["name"] for p in listing["items"]] == ["web-%d" % i for i in range(5)]
+    assert all("managedFields" not in p["metadata"] for p in listing["items"])
+    assert listing["metadata"] == {"resourceVersion": "40"}
+    assert [q.get("continue") for _path, q in dyn.calls] == [None, "2", "4"]
+    assert all(q["labelSelector"] == "app=web" for _path, q in dyn.calls)
+
+
+def test_an_expired_continue_token_reads_the_whole_list_again(monkeypatch):
+    from ansible_collections.stateful.nfs.plugins.module_utils.validator import client as client_module
+    monkeypatch.setattr(client_module, "LIST_PAGE", 2)
+    dyn = FakeDynamic({("/api/v1/namespaces/ns/pods", "list"): _pods_in_pages(5, 2, expire_at=1)})
+    listing = StatefulSetClient(dyn).pods("ns", "app=web")
+    assert [p["metadata"]["name"] for p in listing["items"]] == ["web-%d" % i for i in range(5)]
+    assert all("managedFields" not in p["metadata"] for p in listing["items"])
+    assert [("limit" in q, q.get("continue")) for _path, q in dyn.calls] == [(True, None), (True, "2"), (False, None)]

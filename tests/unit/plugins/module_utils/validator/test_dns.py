@@ -158,3 +158,19 @@ def test_short_names_are_reported_in_their_search_path_form(shot):
     result = verdict(shot, answers)
     assert result["records"][2]["search"]["rcode"] == "NXDOMAIN"
     assert [v["pod"] for v in result["violations"]] == ["myapp-2"]  # one violation, the A check's
+
+
+def test_a_service_name_without_an_answer_says_why_it_lists_no_pod(shot):
+    # 5,000 pods: the Service's A record does not fit in one DNS message even over TCP
+    answers = cluster_dns(shot)
+    truncated = "the reply was truncated (TC bit) even over TCP: it does not fit in 65535 bytes"
+    answers[(SVC, "A")] = {"rcode": "ERROR", "values": [], "error": truncated}
+    result = verdict(shot, answers)
+    assert result["status"] == "failed"
+    assert [v["message"] for v in result["violations"]][0] == (
+        "%s does not list 10.244.3.24 (the IP of myapp-0) at 127.0.0.1:10053 (A got an error (%s))" % (SVC, truncated))
+    assert len(result["violations"]) == 3
+    # an answer that simply lacks a pod says nothing more
+    answers[(SVC, "A")] = {"rcode": "NOERROR", "values": ["10.244.4.107", "10.244.3.25"]}
+    assert [v["message"] for v in verdict(shot, answers)["violations"]] == [
+        "%s does not list 10.244.3.24 (the IP of myapp-0) at 127.0.0.1:10053" % SVC]

@@ -56,7 +56,7 @@ def test_questions_go_through_a_port_forward_to_a_ready_dns_pod(api):
     assert answers[("web-1." + SVC, "A")]["rcode"] == "NXDOMAIN"
     calls = [(method, path, query) for method, path, query, _headers in server.requests]
     assert calls == [
-        ("GET", "/api/v1/namespaces/kube-system/pods", {"labelSelector": "k8s-app=kube-dns,tier!=test"}),
+        ("GET", "/api/v1/namespaces/kube-system/pods", {"labelSelector": "k8s-app=kube-dns,tier!=test", "limit": "1000"}),
         ("GET", "/api/v1/namespaces/kube-system/pods/coredns-a/portforward", {"ports": "53"})]
     assert server.requests[1][3]["upgrade"].lower() == "websocket"
     assert len(server.responders) == 1 and len(server.responders[0].asked) == 3  # one stream for all
