@@ -476,9 +476,10 @@ def bench_pv1000(rounds, run_id):
                 "module_imports_s": round(module_import_seconds(), 3),
                 "create_task_s": round(statistics.median(r["create"]["task_s"] for r in reports), 3),
                 "create_list_s": median("create", "list"), "create_apply_s": median("create", "apply"),
-                "create_decide_s": median("create", "decide"),
+                "create_decide_s": median("create", "decide"), "create_report_s": median("create", "report"),
                 "rerun_task_s": round(statistics.median(r["rerun"]["task_s"] for r in reports), 3),
                 "rerun_list_s": median("rerun", "list"), "rerun_decide_s": median("rerun", "decide"),
+                "rerun_report_s": median("rerun", "report"),
                 "default_workers": 8, "pool": pool},
             "rounds_detail": reports,
             "passed": (create_ratio <= PV1000_CREATE_TARGET_RATIO and rerun_ratio <= PV1000_RERUN_TARGET_RATIO

@@ -135,10 +135,12 @@ summary:
   type: dict
   sample: {create: 4, patch: 0, unchanged: 0}
 durations:
-  description: Seconds spent building the client, in the list call, deciding, and in the create and patch calls.
+  description:
+    - Seconds spent building the client, in the list call, deciding, in the create and patch calls, and
+      building the per-volume results (C(report)).
   returned: success, and on a failed apply
   type: dict
-  sample: {client: 0.05, list: 0.08, decide: 0.01, apply: 0.6}
+  sample: {client: 0.05, list: 0.08, decide: 0.01, apply: 0.6, report: 0.02}
 """
 
 import copy

@@ -80,7 +80,10 @@ def object_result(before, after, diff=False, warnings=None):
     ``before`` (None: the object did not exist) beyond ``metadata.generation``/``resourceVersion``,
     ``method`` ``apply``, ``result`` the object after, ``diff`` (``before``/``after`` of the fields that
     differ) with ``diff=True`` (``--diff``), and the API server's ``warnings``."""
-    match, diffs = diff_objects(before or {}, after)
+    if before is None and not diff:  # created: a change, whatever the diff would list (not asked for)
+        match, diffs = not after, {}
+    else:
+        match, diffs = diff_objects(before or {}, after)
     result = {"changed": not match, "method": METHOD, "result": after}
     if diff:
         result["diff"] = diffs

@@ -6,7 +6,8 @@ apply_set.py decided, at most ``workers`` at a time. Nothing here decides anythi
 
 Every call goes through kubernetes.core's ``K8SClient`` (``get_api_client``: its auth options,
 kubeconfig, proxies, and its server-side dry run under check mode). Responses stay unserialised and
-are decoded by kubernetes.core's ``decode_response`` (the object and the API server's warnings).
+are parsed as JSON once (kubernetes.core's ``decode_response`` would also build a ``ResourceInstance`` of
+each and turn it back into a dict), the API server's warnings by kubernetes.core's ``decode_warnings``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,7 +18,7 @@ import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import decode_response
+from ansible_collections.kubernetes.core.plugins.module_utils.k8s.service import decode_warnings
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.apply_set import (
     CREATE,
     MERGE_PATCH,
@@ -54,7 +55,11 @@ class ApplySetClient:
             response = self.client.patch(resource, body, name=name, content_type=MERGE_PATCH, serialize=False)
         else:
             raise ValueError("nothing to send for %s" % action)
-        return decode_response(response)
+        warnings = []
+        header = response.headers.get("warning") if response.headers is not None else None
+        if header:
+            warnings = decode_warnings(header.split(", "))
+        return json.loads(response.data), warnings
 
     def send_all(self, resource, calls, workers):
         """Send ``calls`` (``[(action, body, name)]``) at most ``workers`` at a time. Returns one

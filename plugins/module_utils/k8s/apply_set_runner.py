@@ -69,6 +69,7 @@ def run_apply_set(module, definitions, api_version, kind, workers, check_live=No
     outcome = dict(zip(todo, sent))
     durations["apply"] = clock() - mark
 
+    mark = clock()
     results, failures, skipped = [], [], 0
     for index, definition in enumerate(definitions):
         before = live.get(names[index])
@@ -86,6 +87,7 @@ def run_apply_set(module, definitions, api_version, kind, workers, check_live=No
             failures.append((label, reason))
             results.append({"changed": False, "method": "apply", "result": {},
                             "error": {"msg": "%s: Failed to apply object: %s" % (label, reason)}})
+    durations["report"] = clock() - mark
     durations = dict((key, round(value, 3)) for key, value in durations.items())
     ret = {"changed": any(r["changed"] for r in results), "result": {"results": results},
            "summary": summary(actions), "durations": durations}

@@ -23,10 +23,10 @@ KUBECONFIG = "/dev/null"
 
 
 class _Response:
-    def __init__(self, obj, status=200):
+    def __init__(self, obj, status=200, headers=None):
         self.data = json.dumps(obj).encode()
         self.status = status
-        self.headers = {}
+        self.headers = headers or {}
 
 
 class _ApiError(Exception):
@@ -40,11 +40,12 @@ class FakeCluster:
     """kubernetes.core's K8SClient over a dict of PersistentVolumes: counts calls, applies merge patches,
     honours ``dry_run`` as the API server does (answers, stores nothing)."""
 
-    def __init__(self, volumes=(), dry_run=False, fail=(), barrier=None):
+    def __init__(self, volumes=(), dry_run=False, fail=(), barrier=None, warning=None):
         self.store = dict((pv["metadata"]["name"], copy.deepcopy(pv)) for pv in volumes)
         self.dry_run = dry_run
         self.fail = set(fail)
         self.barrier = barrier
+        self.warning = warning
         self.calls = []
         self.lock = threading.Lock()
         self.in_flight = self.most_in_flight = 0
@@ -79,7 +80,7 @@ class FakeCluster:
                     self.version += 1
                     obj["metadata"]["resourceVersion"] = str(self.version)
                     self.store[name] = obj
-                return _Response(copy.deepcopy(obj))
+                return _Response(copy.deepcopy(obj), headers={"warning": self.warning} if self.warning else None)
         finally:
             with self.lock:
                 self.in_flight -= 1
@@ -164,6 +165,12 @@ def test_only_the_changed_volume_is_patched_with_its_diff(run_module):
     diff = out.result["result"]["results"][1]["diff"]
     assert diff["before"]["spec"] == {"capacity": {"storage": "1Gi"}} and diff["after"]["spec"] == {"capacity": {"storage": "3Gi"}}
     assert cluster.store["pv002"]["spec"]["capacity"] == {"storage": "3Gi"}
+
+
+def test_the_api_servers_warnings_stay_with_their_volume(run_module):
+    cluster = FakeCluster(warning='299 - "spec.mountOptions: deprecated here"')
+    out = run_module(cluster)
+    assert [r["warnings"] for r in out.result["result"]["results"]] == [["spec.mountOptions: deprecated here"]] * 3
 
 
 def test_check_mode_sends_dry_runs_and_stores_nothing(run_module):

@@ -141,6 +141,7 @@ def test_object_result_is_kubernetes_cores():
 
     created = object_result(None, before, diff=True)
     assert created["changed"] is True and created["diff"]["before"] == {}
+    assert object_result(None, before) == {"changed": True, "method": "apply", "result": before}
 
     bumped = copy.deepcopy(before)
     bumped["metadata"]["resourceVersion"] = "18"
