@@ -36,7 +36,8 @@ attributes:
     platforms: posix
   check_mode:
     support: full
-    details: Reports what would be created or changed, per file, and changes nothing.
+    details: Reports what would be created or changed, per file, and changes nothing. A file whose directory does
+      not exist yet is reported as created (an earlier task may only have said it would create the directory).
   diff_mode:
     support: full
     details: The content before and after per changed file, as M(ansible.builtin.template) shows it, and owner,

@@ -101,7 +101,7 @@ def encoded(item):
     return item["content"].encode("utf-8")
 
 
-def plan_files(items, states, users, groups):
+def plan_files(items, states, users, groups, check_mode=False):
     """One entry per file, in the order given: ``{path, owner, group, mode, uid, gid, state, checksum,
     changes, changed}`` and, for a file that exists, ``before`` (uid, gid, mode, checksum).
 
@@ -109,7 +109,9 @@ def plan_files(items, states, users, groups):
     ``file`` or what else is there (symbolic links followed), ``data`` the bytes of a file, ``directory``
     the type of the directory it is in. ``users`` and ``groups`` map the names of ``owner_names`` to ids
     (``None``: unknown). Raises ``InvalidFile`` before anything is changed when a name is unknown, a path
-    is not a file or its directory does not exist."""
+    is not a file or its directory does not exist. In check mode a missing directory is not refused (an
+    earlier task, in check mode too, may only have said it would create it, as ansible.builtin.template
+    then says it would create the file): the file is planned as created."""
     entries = []
     for item in items:
         where, path = item["where"], item["path"]
@@ -121,7 +123,7 @@ def plan_files(items, states, users, groups):
         if state["type"] not in (ABSENT, FILE):
             kind = "a symbolic link whose target does not exist" if state["type"] == "link" else "a %s" % state["type"]
             _refuse(where, "path", "%r is %s, not a file" % (path, kind))
-        if state["type"] == ABSENT and state["directory"] != DIRECTORY:
+        if state["type"] == ABSENT and state["directory"] != DIRECTORY and not (check_mode and state["directory"] == ABSENT):
             why = "does not exist" if state["directory"] == ABSENT else "is not a directory"
             _refuse(where, "path", "its directory %r %s" % (posixpath.dirname(path), why))
         data = encoded(item)

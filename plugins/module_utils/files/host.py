@@ -173,7 +173,7 @@ class HostFiles(object):
         users, groups = owner_names(items)
         states = dict((item["path"], self.state(item["path"])) for item in items)
         entries = plan_files(items, states, HostDirectories.lookup(users, pwd.getpwnam),
-                             HostDirectories.lookup(groups, grp.getgrnam))
+                             HostDirectories.lookup(groups, grp.getgrnam), check_mode=check_mode)
         result = files_summary(entries)
         if diff:
             result["diff"] = file_diffs(items, entries, states)

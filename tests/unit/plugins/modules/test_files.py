@@ -72,6 +72,13 @@ def test_bad_input_is_refused_naming_the_file_and_nothing_is_changed(run_main, t
     assert not (tmp_path / "a.conf").exists()
 
 
+def test_check_mode_on_a_fresh_host_reports_the_file_in_a_missing_directory_as_created(run_main, tmp_path):
+    target = tmp_path / "etc" / "ganesha" / "ganesha.conf"
+    outcome = run_main(files, dict(files=[dict(path=str(target), content="x\n", owner=USER, group=GROUP)]), check_mode=True)
+    assert not outcome.failed and outcome.result["changed_paths"] == [str(target)]
+    assert not (tmp_path / "etc").exists()
+
+
 def test_a_string_for_the_list_is_refused(run_main, tmp_path):
     outcome = run_main(files, dict(files=str(tmp_path / "a.conf")))
     assert outcome.failed and "files" in outcome.result["msg"] and not (tmp_path / "a.conf").exists()

@@ -34,11 +34,12 @@ def regular(data, uid=0, gid=0, mode=0o644):
     return {"type": "file", "uid": uid, "gid": gid, "mode": mode, "data": data, "directory": "directory"}
 
 
-def planned(files, states=None):
+def planned(files, states=None, check_mode=False):
     items = validate(files)
     users, groups = owner_names(items)
     states = dict((item["path"], (states or {}).get(item["path"], absent())) for item in items)
-    entries = plan_files(items, states, dict((n, USERS.get(n)) for n in users), dict((n, GROUPS.get(n)) for n in groups))
+    entries = plan_files(items, states, dict((n, USERS.get(n)) for n in users), dict((n, GROUPS.get(n)) for n in groups),
+                         check_mode=check_mode)
     return items, entries, states
 
 
@@ -109,6 +110,15 @@ def test_each_difference_is_named():
 ])
 def test_a_path_that_cannot_be_a_file_is_refused(state, message):
     assert message in refusal([{"path": "/etc/a", "content": "x"}], {"/etc/a": state})
+
+
+def test_in_check_mode_a_file_in_a_missing_directory_is_planned_as_created():
+    # an earlier task in check mode only said it would create the directory (the plan of a fresh host)
+    _items, entries, _states = planned([{"path": "/etc/ganesha/ganesha.conf", "content": "x"}],
+                                       {"/etc/ganesha/ganesha.conf": absent("absent")}, check_mode=True)
+    assert entries[0]["changes"] == ["create"]
+    with pytest.raises(InvalidFile):  # a directory that is a file cannot become one
+        planned([{"path": "/etc/a", "content": "x"}], {"/etc/a": absent("file")}, check_mode=True)
 
 
 def test_an_unknown_owner_is_refused_naming_the_field_before_anything_else():
