@@ -161,14 +161,14 @@ PV_APPLY_ARG_SPEC = {
 }
 
 
-def argspec():
+def pv_apply_argument_spec():
     argument_spec = copy.deepcopy(AUTH_ARG_SPEC)
     argument_spec.update(copy.deepcopy(PV_APPLY_ARG_SPEC))
     return argument_spec
 
 
 def main():
-    module = AnsibleK8SModule(argument_spec=argspec(), supports_check_mode=True)
+    module = AnsibleK8SModule(argument_spec=pv_apply_argument_spec(), supports_check_mode=True)
     try:
         volumes, check_live = pv_apply_plan(module.params)
         module.exit_json(**run_apply_set(module, volumes, "v1", "PersistentVolume", module.params["workers"],

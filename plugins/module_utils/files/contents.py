@@ -5,13 +5,13 @@
 
 The logic of the ``files`` module; ``host.py`` (``HostFiles``) does the I/O.
 
-* ``validate`` checks the wanted files: path, content, owner, group, mode (root:root 0644 by default).
+* ``validate_files`` checks the wanted files: path, content, owner, group, mode (root:root 0644 by default).
 * ``owner_names`` (``attributes.py``) says which user and group names to look up; the host's state of
   each file and of its directory is read by the I/O class.
 * ``plan_files`` compares what is there with what is wanted: one entry per file, with what to change
   (``create``, ``content``, ``owner``, ``group``, ``mode``). Everything is checked before anything is
   changed: a refusal (``InvalidFile``) changes nothing.
-* ``diffs`` is the ``--diff`` view: the content before and after, as ansible.builtin.template shows it,
+* ``file_diffs`` is the ``--diff`` view: the content before and after, as ansible.builtin.template shows it,
   and the owner, group and mode where only they change.
 """
 
@@ -55,7 +55,7 @@ def _refuse(where, field, msg):
     raise InvalidFile("%s: %s: %s" % (where, field, msg))
 
 
-def validate(files):
+def validate_files(files):
     """The wanted files, each ``{path, content, owner, group, mode, where}`` (mode as four octal digits,
     root:root 0644 where not given). ``files`` is a list of ``{path, content, owner, group, mode}``; a
     path may be listed once. Raises ``InvalidFile`` naming the file and the field."""
@@ -148,7 +148,7 @@ def _text(data):
     return data.decode("utf-8", "replace")
 
 
-def diffs(items, entries, states):
+def file_diffs(items, entries, states):
     """The ``--diff`` of the changed files, in the order given: the content before and after where it
     changes (before empty for a new file), and owner, group (ids) and mode where only they change."""
     result = []

@@ -20,11 +20,11 @@ import tempfile
 
 from ansible_collections.stateful.nfs.plugins.module_utils.files.attributes import owner_names
 from ansible_collections.stateful.nfs.plugins.module_utils.files.contents import (
-    diffs as file_diffs,
+    file_diffs,
     encoded,
     files_summary,
     plan_files,
-    validate as validate_files,
+    validate_files,
     FileError,
 )
 from ansible_collections.stateful.nfs.plugins.module_utils.files.directories import (
@@ -165,7 +165,7 @@ class HostFiles(object):
             raise
 
     def converge(self, files, check_mode=False, diff=False):
-        """Make ``files`` so (in check mode: only tell); the module's result. See ``contents.validate``.
+        """Make ``files`` so (in check mode: only tell); the module's result. See ``contents.validate_files``.
 
         Input that is not valid, an unknown name, or a path that cannot be a file raise ``InvalidFile``
         before anything is changed; a failed write raises ``FileError`` with what was already done."""

@@ -14,7 +14,7 @@ client-side apply (``module_utils/apply.py``: the last-applied annotation, the m
   definition and the last-applied annotation kubernetes.core would write; no call is needed).
 * ``object_result``: the per-object result kubernetes.core returns (``changed``, ``method``, ``result``,
   ``diff``), from the object before and after.
-* ``failure_message``: the objects whose call failed, each named.
+* ``apply_failure_message``: the objects whose call failed, each named.
 
 apply_set_client.py sends what ``apply_action`` decides, concurrently.
 """
@@ -118,7 +118,7 @@ def error_reason(status, body, fallback=""):
     return "%s (HTTP %s)" % (reason, status) if status else str(reason)
 
 
-def failure_message(failures, not_attempted=0):
+def apply_failure_message(failures, not_attempted=0):
     """One message naming every object whose call failed (``[(label, reason)]``) and how many were not tried."""
     text = "; ".join("%s: %s" % (label, reason) for label, reason in failures)
     if not_attempted:
@@ -126,7 +126,7 @@ def failure_message(failures, not_attempted=0):
     return "Failed to apply %d object(s): %s" % (len(failures), text)
 
 
-def summary(actions):
+def apply_summary(actions):
     """``{create: n, patch: n, unchanged: n}`` of the decided ``[(action, body)]``."""
     counts = {CREATE: 0, PATCH: 0, UNCHANGED: 0}
     for action, _body in actions:

@@ -19,12 +19,12 @@ from ansible_collections.stateful.nfs.plugins.module_utils.k8s.apply_set import 
     NOT_ATTEMPTED,
     UNCHANGED,
     apply_action,
-    failure_message,
+    apply_failure_message,
     live_by_name,
     object_label,
     object_result,
     planned_object,
-    summary,
+    apply_summary,
 )
 from ansible_collections.stateful.nfs.plugins.module_utils.k8s.apply_set_client import ApplySetClient
 
@@ -90,7 +90,7 @@ def run_apply_set(module, definitions, api_version, kind, workers, check_live=No
     durations["report"] = clock() - mark
     durations = dict((key, round(value, 3)) for key, value in durations.items())
     ret = {"changed": any(r["changed"] for r in results), "result": {"results": results},
-           "summary": summary(actions), "durations": durations}
+           "summary": apply_summary(actions), "durations": durations}
     if failures:
-        module.fail_json(msg=failure_message(failures, skipped), **ret)
+        module.fail_json(msg=apply_failure_message(failures, skipped), **ret)
     return ret

@@ -16,10 +16,10 @@ from ansible_collections.stateful.nfs.plugins.module_utils.common.errors import 
 from ansible_collections.stateful.nfs.plugins.module_utils.files.attributes import owner_names
 from ansible_collections.stateful.nfs.plugins.module_utils.files.contents import (
     InvalidFile,
-    diffs,
+    file_diffs,
     files_summary,
     plan_files,
-    validate,
+    validate_files,
 )
 
 USERS = {"root": 0, "ganesha": 120}
@@ -35,7 +35,7 @@ def regular(data, uid=0, gid=0, mode=0o644):
 
 
 def planned(files, states=None, check_mode=False):
-    items = validate(files)
+    items = validate_files(files)
     users, groups = owner_names(items)
     states = dict((item["path"], (states or {}).get(item["path"], absent())) for item in items)
     entries = plan_files(items, states, dict((n, USERS.get(n)) for n in users), dict((n, GROUPS.get(n)) for n in groups),
@@ -53,7 +53,7 @@ def refusal(files, states=None):
 # ------------------------------------------------------------------ input
 
 def test_defaults_are_root_root_0644_and_a_short_mode_gets_four_digits():
-    items = validate([{"path": "/etc/a.conf", "content": "x\n"}, {"path": "/etc/b.conf", "content": "", "mode": "600"}])
+    items = validate_files([{"path": "/etc/a.conf", "content": "x\n"}, {"path": "/etc/b.conf", "content": "", "mode": "600"}])
     assert [(i["owner"], i["group"], i["mode"]) for i in items] == [("root", "root", "0644"), ("root", "root", "0600")]
 
 
@@ -133,7 +133,7 @@ def test_the_diff_shows_content_and_attributes_of_changed_files_only():
         [{"path": "/etc/new", "content": "n\n"}, {"path": "/etc/same", "content": "s\n"},
          {"path": "/etc/edited", "content": "after\n", "mode": "0600"}],
         {"/etc/same": regular(b"s\n"), "/etc/edited": regular(b"before\n")})
-    assert diffs(items, entries, states) == [
+    assert file_diffs(items, entries, states) == [
         {"before": "", "after": "n\n", "before_header": "/etc/new", "after_header": "/etc/new"},
         {"before": "before\n", "after": "after\n", "before_header": "/etc/edited", "after_header": "/etc/edited"},
         {"before": {"mode": "0644"}, "after": {"mode": "0600"},

@@ -21,12 +21,12 @@ from ansible_collections.stateful.nfs.plugins.module_utils.k8s.apply_set import 
     UNCHANGED,
     apply_action,
     error_reason,
-    failure_message,
+    apply_failure_message,
     live_by_name,
     object_label,
     object_result,
     planned_object,
-    summary,
+    apply_summary,
 )
 
 
@@ -164,9 +164,9 @@ def test_messages_name_the_object_and_the_reason():
     assert error_reason(422, status.encode()) == 'PersistentVolume "pv007" is invalid: spec.capacity: Required value (HTTP 422)'
     assert error_reason(500, "not json") == "not json (HTTP 500)"
     assert error_reason(None, None, "connection refused") == "connection refused"
-    assert failure_message([("PersistentVolume/pv007", "bad (HTTP 422)")], 3) == (
+    assert apply_failure_message([("PersistentVolume/pv007", "bad (HTTP 422)")], 3) == (
         "Failed to apply 1 object(s): PersistentVolume/pv007: bad (HTTP 422); 3 more not attempted after the first failure")
 
 
 def test_summary_counts_the_decisions():
-    assert summary([(CREATE, {}), (UNCHANGED, None), (UNCHANGED, None)]) == {"create": 1, "patch": 0, "unchanged": 2}
+    assert apply_summary([(CREATE, {}), (UNCHANGED, None), (UNCHANGED, None)]) == {"create": 1, "patch": 0, "unchanged": 2}
