@@ -123,6 +123,17 @@ options:
         the result only says RV(valid=false).
     type: bool
     default: true
+  pod_details:
+    description:
+      - V(all) returns an entry for every pod in RV(pods), RV(storage), RV(dns) and RV(events).
+      - V(problems) keeps in those lists only the entries of the pods a violation names, so a valid
+        StatefulSet returns them empty. RV(checks), RV(violations) and RV(completion) are the same either
+        way, and so are the report files (O(junit_path), O(svg_path)), which always have every pod.
+      - For large StatefulSets. At 1,000 pods the full result is about 1.4 MB, which Ansible copies, sends
+        to the controller and keeps with the task's result (and AWX stores with the job's events).
+    type: str
+    choices: [all, problems]
+    default: all
 attributes:
   action_group:
     description: Use C(group/stateful.nfs.k8s) in C(module_defaults) to set kubernetes.core's auth options
@@ -295,6 +306,7 @@ pods:
   description:
     - The pod timeline, one entry per pod incarnation; times are UTC RFC 3339 (whole seconds in audit mode,
       milliseconds of arrival in watch mode) or null.
+    - With O(pod_details=problems) only the pods a violation names.
   returned: always
   type: list
   elements: dict
@@ -303,7 +315,9 @@ pods:
        ready: "2026-11-27T07:10:02.000Z", terminating: null, deleted: null, revision: myapp-5d8f7b9c4,
        ip: 10.244.1.5, node: node1, source: pod}
 storage:
-  description: Per pod and volumeClaimTemplate, the claim, its phase, volume, capacity, request, access modes and the binder's reason when not Bound.
+  description:
+    - Per pod and volumeClaimTemplate, the claim, its phase, volume, capacity, request, access modes and the binder's reason when not Bound.
+    - With O(pod_details=problems) only the pods a violation names.
   returned: always
   type: list
   elements: dict
@@ -316,6 +330,7 @@ dns:
     - C(search) is the short name C(<pod>.<service>) in its search-path form, the name a pod of the same
       namespace asks (the first domain of its search list appended); it is the A/AAAA question, so it has the
       same answer.
+    - With O(pod_details=problems) only the pods a violation names.
   returned: always
   type: list
   elements: dict
@@ -336,7 +351,9 @@ completion:
   type: dict
   sample: {complete: false, reason: "myapp-1 is not Ready: phase Running; Ready=False (ContainersNotReady)", pending: [], outdated: [], waited: 30.0}
 events:
-  description: In watch mode, the pod events seen (ADDED, READY, NOT_READY, TERMINATING, DELETED) with their time of arrival.
+  description:
+    - In watch mode, the pod events seen (ADDED, READY, NOT_READY, TERMINATING, DELETED) with their time of arrival.
+    - With O(pod_details=problems) only the events of the pods a violation names.
   returned: always (empty in audit mode)
   type: list
   elements: dict

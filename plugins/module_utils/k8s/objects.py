@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import calendar
+import functools
 import re
 import time
 
@@ -35,6 +36,13 @@ def parse_time(value):
     """RFC 3339 timestamp (``metav1.Time`` or ``MicroTime``) -> epoch seconds (float), or None."""
     if not value or not isinstance(value, str):
         return None
+    return _parse_rfc3339(value)
+
+
+# The checks of a 1,000-pod StatefulSet read about 9,000 timestamps, mostly the same few
+# thousand (a pod's creation is read by several checks; pods share their seconds).
+@functools.lru_cache(maxsize=8192)
+def _parse_rfc3339(value):
     match = _TS_RE.match(value.strip())
     if not match:
         return None

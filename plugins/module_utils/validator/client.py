@@ -39,6 +39,29 @@ REQUEST_TIMEOUT = 30
 LIST_PAGE = 1000
 
 
+def concurrently(calls):
+    """Run ``{key: callable}`` at once, one thread each: ``{key: (result, seconds it took)}``. When
+    one raised, the first of those errors (in the order of ``calls``) is raised once all have ended."""
+    done, errors = {}, {}
+
+    def run(key, call):
+        started = time.monotonic()
+        try:
+            done[key] = (call(), time.monotonic() - started)
+        except Exception as exc:  # pylint: disable=broad-except
+            errors[key] = exc
+
+    threads = [threading.Thread(target=run, args=item, daemon=True) for item in calls.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for key in calls:
+        if key in errors:
+            raise errors[key]
+    return done
+
+
 class StatefulSetClient:
     """Reads a StatefulSet and everything the checks need; streams its watch events."""
 
@@ -104,10 +127,13 @@ class StatefulSetClient:
             fields += ",involvedObject.name=%s" % name
         return self._list("/api/v1/namespaces/%s/events" % namespace, fieldSelector=fields).get("items") or []
 
-    def snapshot(self, namespace, name, checks):
+    def snapshot(self, namespace, name, checks, with_pods=None):
         """Everything the selected checks read, as plain dicts (``statefulset`` None if absent).
-        ``read_seconds``: how long the reads took, for each check whose own reads they were, and
-        under ``statefulset`` for the StatefulSet and its pods, which every check reads."""
+        After the StatefulSet, the reads go at once, one thread each (the API server works on one
+        while this process parses another's JSON). ``with_pods(sts, service, pods)``, if given, is
+        called as soon as the pods (and, for the dns check, the Service) are read, in their thread,
+        while the other reads go on; what it returns is ``with_pods``. ``read_seconds``: how long the reads took, for each check whose own reads they
+        were, and under ``statefulset`` for the StatefulSet and its pods, which every check reads."""
         clock = time.monotonic
         started = clock()
         sts = self.statefulset(namespace, name)
@@ -115,27 +141,44 @@ class StatefulSetClient:
                 "service": None, "taken": time.time(), "read_seconds": {}}
         if sts is None:
             return shot
-        shot["pods"] = self.pods(namespace, selector_string(obj.spec(sts).get("selector"))).get("items") or []
         seconds = shot["read_seconds"]
-        seconds["statefulset"] = clock() - started
+        first = clock() - started
+
+        def pods_and_service():
+            began = clock()
+            shot["pods"] = self.pods(namespace, selector_string(obj.spec(sts).get("selector"))).get("items") or []
+            seconds["statefulset"] = first + clock() - began
+            if "dns" in checks and obj.spec(sts).get("serviceName"):
+                began = clock()
+                shot["service"] = self._get_or_none("/api/v1/namespaces/%s/services/%s"
+                                                    % (namespace, obj.spec(sts)["serviceName"]))
+                seconds["dns"] = clock() - began
+            if with_pods is not None:
+                shot["with_pods"] = with_pods(sts, shot["service"], shot["pods"])
+
+        reads = {"pods": pods_and_service}
         if "order" in checks:
-            started = clock()
-            shot["events"] = self.events(namespace, "StatefulSet", name)
-            seconds["order"] = clock() - started
+            reads["events"] = lambda: self.events(namespace, "StatefulSet", name)
         if "storage" in checks and obj.claim_templates(sts):
-            started = clock()
-            shot["claims"] = self._list("/api/v1/namespaces/%s/persistentvolumeclaims" % namespace).get("items") or []
-            shot["volumes"] = self._list("/api/v1/persistentvolumes").get("items") or []
-            if any(obj.status(c).get("phase") != "Bound" for c in shot["claims"]):
-                shot["claim_events"] = self.events(namespace, "PersistentVolumeClaim")
-            seconds["storage"] = clock() - started
-        if "dns" in checks and obj.spec(sts).get("serviceName"):
-            started = clock()
-            shot["service"] = self._get_or_none("/api/v1/namespaces/%s/services/%s"
-                                                % (namespace, obj.spec(sts)["serviceName"]))
-            seconds["dns"] = clock() - started
+            reads["claims"] = lambda: self._claims(namespace)
+            reads["volumes"] = lambda: self._list("/api/v1/persistentvolumes").get("items") or []
+        done = concurrently(reads)
+        if "events" in done:
+            shot["events"], seconds["order"] = done["events"]
+        if "claims" in done:
+            (shot["claims"], shot["claim_events"]), took = done["claims"]
+            shot["volumes"], also = done["volumes"]
+            seconds["storage"] = max(took, also)
         shot["taken"] = time.time()
         return shot
+
+    def _claims(self, namespace):
+        """The namespace's claims, and (only when one is not Bound) their events."""
+        claims = self._list("/api/v1/namespaces/%s/persistentvolumeclaims" % namespace).get("items") or []
+        events = []
+        if any(obj.status(c).get("phase") != "Bound" for c in claims):
+            events = self.events(namespace, "PersistentVolumeClaim")
+        return claims, events
 
     # -- watch
     def initial_state(self, namespace, name):

@@ -50,6 +50,7 @@ VALIDATE_ARG_SPEC = dict(
     junit_path=dict(type="path"),
     svg_path=dict(type="path"),
     fail_on_violation=dict(type="bool", default=True),
+    pod_details=dict(type="str", choices=["all", "problems"], default="all"),
 )
 VALIDATE_ARG_SPEC.update(DNS_RESOLVER_ARG_SPEC)
 

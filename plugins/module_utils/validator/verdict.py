@@ -142,6 +142,19 @@ def failure_message(violations):
     return msg
 
 
+# the result's lists with an entry per pod (or per pod event), and the key naming the pod
+PER_POD_LISTS = (("pods", "name"), ("storage", "pod"), ("dns", "pod"), ("events", "pod"))
+
+
+def problem_details(fields):
+    """``pod_details=problems``: the per-pod lists (``PER_POD_LISTS``) with only the entries of
+    the pods a violation names; the checks' summaries, the violations and the completion verdict
+    are not touched. ``{list name: shortened list}``."""
+    named = set(v.get("pod") for v in fields.get("violations") or [] if v.get("pod"))
+    return dict((key, [e for e in fields.get(key) or [] if e.get(field) in named])
+                for key, field in PER_POD_LISTS)
+
+
 def module_answer(params, result, written=(), check_mode=False):
     """How the module ends: ``(failed, fields)`` for ``fail_json`` (with ``msg``) or ``exit_json``.
 
@@ -157,6 +170,8 @@ def module_answer(params, result, written=(), check_mode=False):
                                junit_path=None, svg_path=None)
         return True, dict(msg=what, valid=False, changed=False)
     fields = dict((k, v) for k, v in result.items() if k not in INTERNAL_KEYS)
+    if params.get("pod_details") == "problems":
+        fields.update(problem_details(fields))
     for key in ("junit_path", "svg_path"):
         fields[key] = params.get(key) if params.get(key) and params.get(key) in written else None
     if not fields["valid"] and params["fail_on_violation"]:

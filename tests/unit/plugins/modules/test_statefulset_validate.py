@@ -99,7 +99,7 @@ def test_module_without_dnspython_names_it(run_module, monkeypatch):
 
 def test_module_api_error_is_one_clean_failure(run_module):
     class Refusing(FakeCluster):
-        def snapshot(self, namespace, name, checks):
+        def snapshot(self, namespace, name, checks, with_pods=None):
             raise ApiException(status=403, reason="Forbidden")
 
     out = run_module({"name": "myapp"}, Refusing(load()), FakeProbe(load()))

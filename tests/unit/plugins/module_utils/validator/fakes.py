@@ -39,11 +39,14 @@ class FakeCluster:
         self.calls.append(("pods", namespace, selector))
         return {"items": copy.deepcopy(self.dns_pods)}
 
-    def snapshot(self, namespace, name, checks):
+    def snapshot(self, namespace, name, checks, with_pods=None):
         self.calls.append("snapshot")
         if self.shot["statefulset"] is None:
             return {"statefulset": None}
-        return copy.deepcopy(self.shot)
+        shot = copy.deepcopy(self.shot)
+        if with_pods is not None:
+            shot["with_pods"] = with_pods(shot["statefulset"], shot["service"], shot["pods"])
+        return shot
 
     def initial_state(self, namespace, name):
         self.calls.append("initial_state")

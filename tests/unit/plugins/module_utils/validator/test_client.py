@@ -9,9 +9,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import threading
 import time
 
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.client import StatefulSetClient
+import pytest
+
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.client import ApiException, StatefulSetClient
 
 
 class FakeResponse:
@@ -75,14 +78,116 @@ def test_snapshot_reads_only_what_the_checks_need():
     dyn = FakeDynamic(routes)
     shot = StatefulSetClient(dyn).snapshot("ns", "web", ["order", "completion"])
     assert [p["metadata"]["name"] for p in shot["pods"]] == ["web-0"]
-    assert [c[0] for c in dyn.calls] == ["/apis/apps/v1/namespaces/ns/statefulsets/web",
-                                         "/api/v1/namespaces/ns/pods", "/api/v1/namespaces/ns/events"]
-    assert dyn.calls[1][1] == {"labelSelector": "app=web", "limit": "1000"}
-    assert dyn.calls[2][1] == {"fieldSelector": "involvedObject.kind=StatefulSet,involvedObject.name=web", "limit": "1000"}
+    # the StatefulSet first (its selector says which pods), then its pods and events at once
+    assert dyn.calls[0][0] == "/apis/apps/v1/namespaces/ns/statefulsets/web"
+    calls = dict(dyn.calls[1:])
+    assert sorted(calls) == ["/api/v1/namespaces/ns/events", "/api/v1/namespaces/ns/pods"]
+    assert calls["/api/v1/namespaces/ns/pods"] == {"labelSelector": "app=web", "limit": "1000"}
+    assert calls["/api/v1/namespaces/ns/events"] == {
+        "fieldSelector": "involvedObject.kind=StatefulSet,involvedObject.name=web", "limit": "1000"}
     assert shot["claims"] == [] and shot["service"] is None
     # the reads are timed: the shared ones, and the order check's own (its events)
     assert sorted(shot["read_seconds"]) == ["order", "statefulset"]
     assert all(seconds >= 0 for seconds in shot["read_seconds"].values())
+
+
+def _all_routes(pending_claim=False):
+    claim = {"metadata": {"name": "data-web-0"}, "status": {"phase": "Pending" if pending_claim else "Bound"}}
+    return {
+        ("/apis/apps/v1/namespaces/ns/statefulsets/web", "list"): FakeResponse(_sts()),
+        ("/api/v1/namespaces/ns/pods", "list"): FakeResponse({"items": [_pod("web-0", "11")], "metadata": {}}),
+        ("/api/v1/namespaces/ns/events", "list"): lambda q: FakeResponse({"items": [{"reason": q["fieldSelector"]}]}),
+        ("/api/v1/namespaces/ns/persistentvolumeclaims", "list"): FakeResponse({"items": [claim]}),
+        ("/api/v1/persistentvolumes", "list"): FakeResponse({"items": [{"metadata": {"name": "pv1"}}]}),
+        ("/api/v1/namespaces/ns/services/web", "list"): FakeResponse({"metadata": {"name": "web"}}),
+    }
+
+
+class Gate:
+    """Holds every read of ``paths`` until all of them have started: reads made one after
+    another never get there (the test fails on the timeout)."""
+
+    def __init__(self, routes, paths):
+        self.routes, self.paths = routes, set(paths)
+        self.started = set()
+        self.all_in = threading.Event()
+        self.lock = threading.Lock()
+
+    def wrap(self):
+        gate = self
+
+        def held(path, answer):
+            def answer_when_all_in(query):
+                with gate.lock:
+                    gate.started.add(path)
+                    if gate.started >= gate.paths:
+                        gate.all_in.set()
+                assert gate.all_in.wait(2), "read one after another: %s started, %s never did" % (
+                    sorted(gate.started), sorted(gate.paths - gate.started))
+                return answer(query) if callable(answer) else answer
+            return answer_when_all_in
+
+        return dict((key, held(key[0], answer) if key[0] in self.paths else answer)
+                    for key, answer in self.routes.items())
+
+
+def test_snapshot_reads_what_follows_the_statefulset_at_once():
+    paths = ["/api/v1/namespaces/ns/pods", "/api/v1/namespaces/ns/events",
+             "/api/v1/namespaces/ns/persistentvolumeclaims", "/api/v1/persistentvolumes"]
+    dyn = FakeDynamic(Gate(_all_routes(), paths).wrap())
+    shot = StatefulSetClient(dyn).snapshot("ns", "web", ["order", "completion", "storage", "dns"])
+    assert [p["metadata"]["name"] for p in shot["pods"]] == ["web-0"]
+    assert [c["metadata"]["name"] for c in shot["claims"]] == ["data-web-0"] and shot["claim_events"] == []
+    assert [v["metadata"]["name"] for v in shot["volumes"]] == ["pv1"]
+    assert shot["events"] == [{"reason": "involvedObject.kind=StatefulSet,involvedObject.name=web"}]
+    assert shot["service"] == {"metadata": {"name": "web"}}
+    assert sorted(shot["read_seconds"]) == ["dns", "order", "statefulset", "storage"]
+
+
+def test_snapshot_asks_with_pods_while_the_other_reads_go_on():
+    # with_pods goes on only once the volumes' read has started: were it called after the other
+    # reads, or they after it, it would wait in vain (the test fails on the timeout)
+    reading = threading.Event()
+    routes = _all_routes(pending_claim=True)
+    volumes = routes[("/api/v1/persistentvolumes", "list")]
+
+    def volumes_read(query):
+        reading.set()
+        return volumes
+
+    routes[("/api/v1/persistentvolumes", "list")] = volumes_read
+    seen = []
+
+    def with_pods(sts, service, pods):
+        assert reading.wait(2), "the volumes' read had not started while with_pods ran"
+        seen.append((sts["metadata"]["name"], service["metadata"]["name"], [p["metadata"]["name"] for p in pods]))
+        return "answers"
+
+    shot = StatefulSetClient(FakeDynamic(routes)).snapshot("ns", "web", ["storage", "dns"], with_pods=with_pods)
+    assert seen == [("web", "web", ["web-0"])] and shot["with_pods"] == "answers"
+    # a claim not Bound: its events were read after the claims (same thread)
+    assert shot["claim_events"] == [{"reason": "involvedObject.kind=PersistentVolumeClaim"}]
+    assert shot["events"] == []  # order not selected
+
+
+def test_snapshot_raises_the_first_failed_read_after_all_ended():
+    routes = _all_routes()
+    finished = []
+
+    def forbidden(query):
+        raise ApiException(status=403, reason="Forbidden")
+
+    def slow_volumes(query):
+        time.sleep(0.1)
+        finished.append("volumes")
+        return FakeResponse({"items": []})
+
+    routes[("/api/v1/namespaces/ns/events", "list")] = forbidden
+    routes[("/api/v1/persistentvolumes", "list")] = slow_volumes
+    with pytest.raises(ApiException) as err:
+        StatefulSetClient(FakeDynamic(routes)).snapshot("ns", "web", ["order", "storage"])
+    assert err.value.status == 403
+    assert finished == ["volumes"]  # no thread is left running behind the error
 
 
 def test_stream_merges_both_watches_and_relists_after_410():

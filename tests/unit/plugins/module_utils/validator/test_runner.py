@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import gc
 import os
 import stat
 from xml.etree import ElementTree
@@ -306,7 +307,7 @@ def test_run_module_hands_option_and_api_errors_to_the_one_handler(monkeypatch):
         runner.run_module(FakeModule(params(dns_port=0)))
 
     class Refusing(FakeCluster):
-        def snapshot(self, namespace, name, checks):
+        def snapshot(self, namespace, name, checks, with_pods=None):
             raise ApiException(status=403, reason="Forbidden")
 
     monkeypatch.setattr(runner, "StatefulSetClient", lambda dynamic: Refusing(load()))
@@ -334,6 +335,28 @@ def test_run_module_ends_with_the_verdict(monkeypatch):
         runner.run_module(FakeModule(params()))
     failed, fields = ended.value.args
     assert not failed and fields["valid"] is True and fields["junit_path"] is None
+
+
+def test_run_module_runs_without_the_cyclic_collector_and_gives_it_back(monkeypatch):
+    shot = load()
+    seen = []
+
+    class Watching(FakeProbe):
+        def resolve(self, queries):
+            seen.append(gc.isenabled())
+            return FakeProbe.resolve(self, queries)
+
+    monkeypatch.setattr(runner, "get_api_client", lambda module: type("C", (), {"client": None})())
+    monkeypatch.setattr(runner, "StatefulSetClient", lambda dynamic: FakeCluster(shot))
+    monkeypatch.setattr(runner, "DnsProbe", lambda *a: Watching(shot))
+    assert gc.isenabled()
+    with pytest.raises(FakeModule.Ended):
+        runner.run_module(FakeModule(params()))
+    assert seen == [False]  # off while it read and judged
+    assert gc.isenabled()  # on again however the run ended (here: exit_json's exception)
+    with pytest.raises(CoreException):
+        runner.run_module(FakeModule(params(dns_port=0)))
+    assert gc.isenabled()
 
 
 def test_unreadable_kubeconfig_follows_the_clients_path_list(tmp_path):

@@ -46,6 +46,37 @@ def test_violations_fail_with_the_first_unless_told_not_to():
     assert not failed and "msg" not in fields and fields["valid"] is False
 
 
+def test_problem_details_keep_only_the_pods_a_violation_names(shot):
+    shot["claims"][1]["spec"]["volumeName"] = "pv009"  # myapp-1's claim bound elsewhere
+    result = evaluate(params(checks=["order", "completion", "storage"], fail_on_violation=False), shot)
+    _failed, full = module_answer(params(fail_on_violation=False), result)
+    assert [p["name"] for p in full["pods"]] == ["myapp-0", "myapp-1", "myapp-2"]
+    _failed, short = module_answer(params(fail_on_violation=False, pod_details="problems"), result)
+    assert set(v["pod"] for v in short["violations"]) == {"myapp-1"}
+    assert [p["name"] for p in short["pods"]] == ["myapp-1"]
+    assert [c["pod"] for c in short["storage"]] == ["myapp-1"]
+    # everything but the per-pod lists is the same, and the caller's result keeps every pod
+    assert dict(short, pods=None, storage=None) == dict(full, pods=None, storage=None)
+    assert len(result["pods"]) == 3 and len(result["storage"]) == 3
+
+
+def test_problem_details_of_a_valid_result_are_empty_lists(shot):
+    result = evaluate(params(checks=["order", "completion", "storage"]), shot)
+    failed, fields = module_answer(params(pod_details="problems"), result)
+    assert not failed and fields["valid"] is True
+    assert fields["pods"] == [] and fields["storage"] == [] and fields["dns"] == [] and fields["events"] == []
+    assert fields["checks"]["storage"]["summary"] == "3 of 3 claims Bound to the expected volumes"
+
+
+def test_problem_details_filter_watch_events_and_dns_entries_by_pod():
+    violations = [{"check": "dns", "pod": "web-1", "message": "m"}, {"check": "order", "pod": None, "message": "m"}]
+    result = {"valid": False, "changed": False, "violations": violations,
+              "pods": [], "storage": [], "dns": [{"pod": "web-0"}, {"pod": "web-1"}],
+              "events": [{"pod": "web-1", "event": "ADDED"}, {"pod": "web-2", "event": "ADDED"}]}
+    _failed, fields = module_answer(params(fail_on_violation=False, pod_details="problems"), result)
+    assert fields["dns"] == [{"pod": "web-1"}] and fields["events"] == [{"pod": "web-1", "event": "ADDED"}]
+
+
 def test_failure_message_counts_the_others():
     assert failure_message(_violations(1)) == "storage check: problem 0"
     assert failure_message(_violations(2)) == "storage check: problem 0 (and 1 more violation)"
