@@ -576,6 +576,15 @@ def markdown(results):
                      "awk) %.2f s | %.2fx | <= %.1fx | %s |"
                      % (x["replicas"], x["validator_ansible_s"]["median"], x["validator_module_process_s"]["median"],
                         x["anchor_s"]["median"], x["ratio_module_process"], x["target_ratio"], _verdict(x)))
+        if "validator_module_process_problems_s" in x:
+            lines.append("| ... the same with `pod_details: problems` (only the pods a violation names in the result) "
+                         "| %.2f s | %.2f s | %.2fx | <= %.1fx | %s |"
+                         % (x["validator_module_process_problems_s"]["median"], x["anchor_s"]["median"],
+                            x["ratio_module_process_problems"], x["target_ratio"],
+                            "pass" if x.get("passed_problems") else "**miss**"))
+            lines.append("| ... floor: a process that only imports kubernetes.core's client and `AnsibleK8SModule` "
+                         "| %.2f s | %.2f s | %.2fx | - | - |"
+                         % (x["floor_s"]["median"], x["anchor_s"]["median"], x["ratio_floor"]))
     if v.get("watch"):
         x = v["watch"]["median"]
         lines.append("| validator verdict after the last pod Ready (watch) | %.3f s | k8s_info wait exits %.3f s | - "

@@ -166,8 +166,6 @@ options:
     description: Seconds each network request may take.
     type: float
     default: 5
-requirements:
-  - dnspython >= 2.0 (for O(dns))
 seealso:
   - module: stateful.nfs.pidfile_processes
 """
@@ -264,20 +262,17 @@ import socket
 import ssl
 from urllib.parse import urlparse
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.stateful.nfs.plugins.module_utils.common.processes import PidFileProcesses
 from ansible_collections.stateful.nfs.plugins.module_utils.lab import status
-from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe import (
-    DNSPYTHON_IMPORT_ERROR,
-    HAS_DNSPYTHON,
-    query_wire,
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe import query_wire
+from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_wire import (
+    RDTYPES,
+    WireError,
+    answer_values,
+    parse_reply,
 )
-
-if HAS_DNSPYTHON:
-    import dns.exception
-    import dns.message
-    import dns.rdatatype
 
 
 def sha1_of(path):
@@ -366,14 +361,14 @@ def dns_problem(question, timeout):
     sock = socket.socket(socket.AF_INET6 if ":" in question["server"] else socket.AF_INET, socket.SOCK_DGRAM)
     try:
         sock.settimeout(timeout)
-        sock.sendto(query_wire(question["name"], dns.rdatatype.A, os.getpid() & 0xFFFF),
+        sock.sendto(query_wire(question["name"], RDTYPES["A"], os.getpid() & 0xFFFF),
                     (question["server"], question["port"]))
-        reply = dns.message.from_wire(sock.recv(65535))
-    except (socket.error, dns.exception.DNSException) as exc:
+        reply = parse_reply(sock.recv(65535), RDTYPES["A"])
+    except (socket.error, WireError) as exc:
         return "%s: no answer (%s)" % (where, exc)
     finally:
         sock.close()
-    addresses = sorted(rdata.to_text() for rrset in reply.answer if rrset.rdtype == dns.rdatatype.A for rdata in rrset)
+    addresses = answer_values(reply, RDTYPES["A"])["values"]
     if question["address"] not in addresses:
         return "%s: answered %s, wanted %s" % (where, addresses or "nothing", question["address"])
     return None
@@ -450,8 +445,6 @@ def main():
     params = module.params
     if params["objects"] and not params["api"]:
         module.fail_json(msg="objects: reading objects needs the option api")
-    if params["dns"] and not HAS_DNSPYTHON:
-        module.fail_json(msg=missing_required_lib("dnspython"), exception=DNSPYTHON_IMPORT_ERROR)
     if params["timeout"] <= 0:
         module.fail_json(msg="timeout: must be positive, got %s" % params["timeout"])
     for index, directory in enumerate(params["directories"]):

@@ -175,7 +175,6 @@ seealso:
   - module: kubernetes.core.k8s
 requirements:
   - kubernetes >= 24.2.0
-  - dnspython >= 2.0 (for the dns check)
 """
 
 EXAMPLES = r"""
@@ -276,7 +275,10 @@ checks:
       messages say it, for example C(kube-system/coredns-7db6d8ff4d-x2m4q:53 (port-forward through the API
       server)) or C(127.0.0.1:10053)), C(dns_pod) (with V(api) the C(namespace), C(name) and C(port) of the DNS
       pod asked, the C(label_selector) that found it and how many port-forward C(streams) were opened; null with
-      V(direct)), C(queries), C(srv) and C(service).
+      V(direct)), C(queries), C(srv), C(service) and C(unchecked) (sentences naming a name that lists every pod
+      (the headless Service's own A/AAAA record, an SRV name) whose answer does not fit in one DNS message even
+      over TCP (more than about 4,090 pods). No client can get that whole list, so it is not compared with the
+      pods (each pod's own name still is), and the summary says so).
     - The order status is V(passed) when there is no violation and the rollout is not halted. Its summary says
       V(pods were created, deleted and updated in order) only when nothing was undecided or unchecked; otherwise
       it says V(no order violation in the audit evidence) followed by what was undecided and what was not

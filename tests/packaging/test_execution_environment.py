@@ -11,7 +11,7 @@ new import nor a test tool can slip in unnoticed.
 ``ansible-builder create`` writes the build context of tests/packaging/ee/execution-environment.yml (no
 container engine is involved). Its builder stage installs the collections and runs the context's own
 ``introspect.py`` over them; the test runs that same script over the built tarball, installed, and checks
-that kubernetes, dnspython and the system packages come out of it.
+that kubernetes, websocket-client and the system packages come out of it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -88,7 +88,7 @@ def test_ee_requirements_are_exactly_the_runtime_imports():
     assert listed == runtime_distributions(third_party_imports()), (
         "meta/ee-requirements.txt must list the distributions that plugins/ imports (not ansible-core's, "
         "not the test toolchain)")
-    assert listed == {"kubernetes", "dnspython", "websocket-client"}
+    assert listed == {"kubernetes", "websocket-client"}
 
 
 def test_the_pinned_toolchain_satisfies_the_ee_requirements():
@@ -146,7 +146,7 @@ def test_the_build_contexts_introspection_finds_the_collections_needs(context, i
     python = pip_file.read_text().splitlines()
     system = bindep_file.read_text().splitlines()
     ours = "  # from collection stateful.nfs"
-    assert "kubernetes>=24.2.0" + ours in python and "dnspython>=2.0.0" + ours in python
+    assert "kubernetes>=24.2.0" + ours in python and "websocket-client>=1.0.0" + ours in python
     assert "openssh-client [platform:dpkg]" + ours in system and "openssh-clients [platform:rpm]" + ours in system
     # kubernetes.core's needs come along the same way
     assert any(line.endswith("# from collection kubernetes.core") for line in python)

@@ -156,21 +156,37 @@ def _describe_answer(answer):
 def evaluate_dns(plan, answers, server=None):
     """Compare a ``dns_plan`` with ``answers`` ``{(qname, rdtype): {"rcode", "values", "error"}}``.
 
-    Returns ``{"status", "summary", "violations", "records", "srv", "service"}``.
+    Returns ``{"status", "summary", "violations", "records", "srv", "service", "unchecked"}``.
+
+    A name that lists every pod (the Service's own A/AAAA, an SRV name) whose answer does not fit in
+    one DNS message even over TCP (``truncated``: more than about 4,090 addresses) cannot list them in
+    DNS at all: that comparison is ``unchecked`` (a sentence each), not a violation per pod; each pod's
+    own name is still checked.
     """
     violations = list(plan["violations"])
+    unchecked = []
     at = " at %s" % server if server else ""
+    published = sum(1 for r in plan["pods"] if r["published"])
 
     def get(qname, rdtype):
         return answers.get((normalize_name(qname), rdtype))
 
+    def too_large(name, answer):
+        unchecked.append("whether %s lists every published pod (%d)%s: its answer does not fit in one DNS message "
+                         "even over TCP (65,535 bytes; the reply held %s records), so no client gets the whole list"
+                         % (name, published, at, answer.get("held", "some")))
+
     service_ips = set()
     service_failed = []  # the Service name's answers that are not answers (an error, a timeout)
+    service_cut = set()  # the record types whose answer is too large for one DNS message
     for rdtype in ("A", "AAAA"):
         answer = get(plan.get("service_fqdn"), rdtype)
         if answer:
             service_ips.update(answer.get("values") or [])
-            if answer.get("rcode") in ("ERROR", "TIMEOUT"):
+            if answer.get("truncated"):
+                service_cut.add(rdtype)
+                too_large("%s %s" % (rdtype, plan.get("service_fqdn")), answer)
+            elif answer.get("rcode") in ("ERROR", "TIMEOUT"):
                 service_failed.append("%s got %s" % (rdtype, _describe_answer(answer)))
     why_unlisted = " (%s)" % "; ".join(service_failed) if service_failed else ""
     records = []
@@ -214,12 +230,16 @@ def evaluate_dns(plan, answers, server=None):
         elif len(names) > 1:
             violations.append(_v(pod, "PTR %s (%s) has %d names, a duplicate PTR: %s; expected only %s" % (
                 row["ptr"]["query"], ip, len(names), ", ".join(names), fqdn)))
-        if ip not in service_ips:
+        if ip not in service_ips and row["a"]["type"] not in service_cut:
             violations.append(_v(pod, "%s does not list %s (the IP of %s)%s%s" % (
                 plan.get("service_fqdn"), ip, pod, at, why_unlisted)))
     srv_rows = []
     for item in plan["srv"]:
         answer = get(item["query"], "SRV")
+        if answer and answer.get("truncated"):
+            too_large("SRV %s" % item["query"], answer)
+            srv_rows.append(dict(item, answer={"rcode": answer.get("rcode"), "values": []}))
+            continue
         got = {}
         for value in (answer or {}).get("values") or []:
             target, port = value.rsplit(":", 1)
@@ -233,9 +253,11 @@ def evaluate_dns(plan, answers, server=None):
         for fqdn in sorted(set(got) - set(item["expected"])):
             violations.append(_v(None, "SRV %s has an extra target %s:%d that is not a published pod of the "
                                  "StatefulSet%s" % (item["query"], fqdn, got[fqdn], at)))
-    published = sum(1 for r in plan["pods"] if r["published"])
+    complete = sum(1 for r in srv_rows if r["answer"]["values"] or not r["expected"])
     summary = violations[0]["message"] if violations else \
         "%d pod name(s) resolve forward and back%s (and as <pod>.%s through the search path %s); " \
-        "%d SRV name(s) complete" % (published, at, plan["service"]["name"], plan.get("search_domain"), len(srv_rows))
+        "%d SRV name(s) complete" % (published, at, plan["service"]["name"], plan.get("search_domain"), complete)
+    if unchecked and not violations:
+        summary += "; not checked: " + "; ".join(unchecked)
     return {"status": "failed" if violations else "passed", "summary": summary, "violations": violations,
-            "records": records, "srv": srv_rows, "service": plan["service"]}
+            "records": records, "srv": srv_rows, "service": plan["service"], "unchecked": unchecked}

@@ -14,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
-import importlib.util
 import random
 import select
 import socket
@@ -30,15 +29,6 @@ from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_wire im
     rdtype_number,
     tcp_answer,
 )
-
-# dnspython is the dns check's documented requirement (the unit tests' DNS servers use it); the
-# check itself reads replies with dns_wire, so it is looked for, not imported (0.1 s)
-try:
-    HAS_DNSPYTHON = importlib.util.find_spec("dns") is not None
-except ImportError:  # no package "dns" at all
-    HAS_DNSPYTHON = False
-DNSPYTHON_IMPORT_ERROR = None if HAS_DNSPYTHON else "ModuleNotFoundError: No module named 'dns'"
-
 
 # bytes asked for the UDP socket's receive buffer (the kernel caps it at net.core.rmem_max)
 RECEIVE_BUFFER = 4 * 1024 * 1024

@@ -171,9 +171,11 @@ def answer_values(reply, wanted):
 def tcp_answer(reply, wanted):
     """``answer_values`` of a reply that came over TCP: one still truncated (TC) holds only part of the
     records (a message holds at most 65,535 bytes, about 4,090 addresses), so it is an error, not an
-    answer; both DNS paths read TCP replies so."""
+    answer, marked ``truncated`` with the number of records it ``held``; both DNS paths read TCP
+    replies so."""
     if reply.flags & FLAG_TC:
-        return {"rcode": "ERROR", "values": [],
+        return {"rcode": "ERROR", "values": [], "truncated": True,
+                "held": sum(1 for t, _v in reply.answers if t == wanted),
                 "error": "the reply was truncated (TC bit) even over TCP: it does not fit in 65535 bytes"}
     return answer_values(reply, wanted)
 

@@ -34,8 +34,6 @@ from ansible_collections.stateful.nfs.plugins.module_utils.validator.completion 
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns import dns_plan
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_pod import DnsPathError
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.dns_probe import (
-    DNSPYTHON_IMPORT_ERROR,
-    HAS_DNSPYTHON,
     DnsProbe,
 )
 from ansible_collections.stateful.nfs.plugins.module_utils.validator.options import (
@@ -69,8 +67,6 @@ def lazy(name):
 def missing_libraries(params):
     """The Python libraries the selected checks need and this host lacks: ``[(name, traceback)]``."""
     missing = []
-    if "dns" in params["checks"] and not HAS_DNSPYTHON:
-        missing.append(("dnspython", DNSPYTHON_IMPORT_ERROR))
     if "dns" in params["checks"] and dns_transport(params) == "api" and not lazy("HAS_PORTFORWARD"):
         missing.append(("kubernetes (kubernetes.stream and websocket-client, for dns_transport=api)",
                         lazy("PORTFORWARD_IMPORT_ERROR")))

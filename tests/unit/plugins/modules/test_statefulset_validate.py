@@ -89,14 +89,6 @@ def test_module_client_error_is_one_clean_failure(run_main, monkeypatch):
     assert out.failed and out.result["msg"].startswith("Could not create API client: Invalid kube-config file")
 
 
-def test_module_without_dnspython_names_it(run_module, monkeypatch):
-    monkeypatch.setattr(runner, "HAS_DNSPYTHON", False)
-    out = run_module({"name": "myapp"}, FakeCluster(load()), FakeProbe(load()))
-    assert out.failed and "dnspython" in out.result["msg"]
-    out = run_module({"name": "myapp", "checks": ["order"]}, FakeCluster(load()), None)
-    assert not out.failed
-
-
 def test_module_api_error_is_one_clean_failure(run_module):
     class Refusing(FakeCluster):
         def snapshot(self, namespace, name, checks, with_pods=None):

@@ -133,6 +133,47 @@ def test_srv_for_named_ports(shot):
     assert result["srv"][0]["expected"] == dict(("myapp-%d.%s" % (i, SVC), 8080) for i in range(3))
 
 
+TOO_LARGE = {"rcode": "ERROR", "values": [], "truncated": True, "held": 4090,
+             "error": "the reply was truncated (TC bit) even over TCP: it does not fit in 65535 bytes"}
+
+
+def test_a_service_record_too_large_for_dns_is_unchecked_not_a_violation_per_pod(shot):
+    # 5,000 pods: the Service's A record does not fit in one DNS message even over TCP; no client can
+    # get the whole list, so that comparison is not made, and each pod's own name still is
+    answers = cluster_dns(shot)
+    answers[(SVC, "A")] = dict(TOO_LARGE)
+    result = verdict(shot, answers)
+    assert result["status"] == "passed" and result["violations"] == []
+    assert result["unchecked"] == [
+        "whether A %s lists every published pod (3) at 127.0.0.1:10053: its answer does not fit in one DNS message "
+        "even over TCP (65,535 bytes; the reply held 4090 records), so no client gets the whole list" % SVC]
+    assert result["summary"].endswith("0 SRV name(s) complete; not checked: " + result["unchecked"][0])
+    # the pods' own names are still judged
+    answers[("myapp-1." + SVC, "A")] = {"rcode": "NXDOMAIN", "values": []}
+    result = verdict(shot, answers)
+    assert [v["pod"] for v in result["violations"]] == ["myapp-1"] and result["status"] == "failed"
+    assert result["summary"] == result["violations"][0]["message"]  # a violation leads the summary
+
+
+def test_an_srv_name_too_large_for_dns_is_unchecked(shot):
+    shot["service"]["spec"]["ports"] = [{"name": "http", "protocol": "TCP", "port": 80, "targetPort": "web"}]
+    for pod in shot["pods"]:
+        pod["spec"]["containers"][0]["ports"] = [{"name": "web", "containerPort": 8080, "protocol": "TCP"}]
+    answers = cluster_dns(shot)
+    qname = "_http._tcp." + SVC
+    answers[(qname, "SRV")] = dict(TOO_LARGE, held=1800)
+    result = verdict(shot, answers)
+    assert result["violations"] == [] and len(result["unchecked"]) == 1
+    assert result["unchecked"][0].startswith("whether SRV %s lists every published pod (3)" % qname)
+    assert result["srv"][0]["answer"] == {"rcode": "ERROR", "values": []}
+    assert "0 SRV name(s) complete" in result["summary"]
+    # an SRV error that is not a size limit still fails each pod
+    answers[(qname, "SRV")] = {"rcode": "ERROR", "values": [], "error": "connection refused"}
+    result = verdict(shot, answers)
+    assert [v["pod"] for v in result["violations"]] == ["myapp-0", "myapp-1", "myapp-2"]
+    assert result["unchecked"] == []
+
+
 def test_pod_without_ip_and_wrong_subdomain(shot):
     shot["pods"][1]["status"].pop("podIP")
     shot["pods"][0]["spec"]["subdomain"] = "elsewhere"

@@ -86,7 +86,7 @@ def test_a_truncated_reply_is_an_error_not_a_partial_answer():
     answers = StreamDnsProbe(streams, 1.0).resolve(QUESTIONS)
     srv = answers[("_http._tcp." + SVC, "SRV")]
     assert srv["rcode"] == "ERROR" and srv["values"] == []
-    assert "truncated (TC bit) even over TCP" in srv["error"]
+    assert "truncated (TC bit) even over TCP" in srv["error"] and srv["truncated"] is True
     assert answers[("web-0." + SVC, "A")]["values"] == ["10.1.0.10"]
 
 

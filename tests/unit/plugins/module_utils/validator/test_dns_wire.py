@@ -212,6 +212,8 @@ def test_a_reply_truncated_even_over_tcp_is_an_error_as_on_the_stream_path():
     answer = answers[("web.ns.svc.cluster.local", "A")]
     assert answer["rcode"] == "ERROR" and answer["values"] == []
     assert "truncated (TC bit) even over TCP" in answer["error"]
+    # marked as a size limit (the check calls that unchecked, not a failed answer), with what it held
+    assert answer["truncated"] is True and answer["held"] == 39
 
 
 def test_tcp_to_nothing_is_an_error_answer():

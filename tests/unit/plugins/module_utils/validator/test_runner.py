@@ -13,6 +13,8 @@ import copy
 import gc
 import os
 import stat
+import subprocess
+import sys
 from xml.etree import ElementTree
 
 import pytest
@@ -181,13 +183,17 @@ def test_missing_statefulset_returns_none():
 
 # --------------------------------------------------------------------------- the hand-off
 
-def test_missing_libraries_only_for_the_checks_that_need_them(monkeypatch):
-    monkeypatch.setattr(runner, "HAS_DNSPYTHON", False)
-    monkeypatch.setattr(runner, "DNSPYTHON_IMPORT_ERROR", "Traceback: no module named dns")
-    assert runner.missing_libraries(params()) == [("dnspython", "Traceback: no module named dns")]
-    assert runner.missing_libraries(params(checks=["order", "completion"])) == []
-    monkeypatch.setattr(runner, "HAS_DNSPYTHON", True)
-    assert runner.missing_libraries(params()) == []
+def test_the_dns_check_needs_no_dnspython():
+    # dns_wire reads the replies: a host without dnspython (package "dns") runs every check
+    code = ("import sys; sys.modules['dns'] = None\n"
+            "from ansible_collections.stateful.nfs.plugins.module_utils.validator import runner\n"
+            "print(runner.missing_libraries({'checks': ['order', 'dns'], 'dns_transport': 'direct', "
+            "'dns_server': '127.0.0.1'}))\n"
+            "print(sorted(m for m in sys.modules if m == 'dns' or m.startswith('dns.')))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["[]", "['dns']"]  # nothing missing; only the blocked entry
 
 
 def test_missing_kubernetes_stream_matters_only_on_the_api_path(monkeypatch):
