@@ -217,19 +217,29 @@ def _audit_creations(sts, own, adopted, ctrl, violations, notes, unchecked, pair
 
 
 def _audit_deletions(ctrl, violations):
-    """Consecutive controller deletions with no creation in between go highest first."""
+    """Consecutive controller deletions with no creation in between go highest first. A creation
+    Event whose middle occurrences were lost (``span``: client-go kept only the first and the last)
+    may have one anywhere in its span, so it counts as possibly in between."""
     deletes = [e for e in ctrl if e["action"] == "delete"]
     creates = [e for e in ctrl if e["action"] == "create"]
     for prev, cur in zip(deletes, deletes[1:]):
         if cur["time"] < prev["time"] + prev["resolution"]:
             continue  # not certainly after
-        if any(c["time"] + c["resolution"] > prev["time"] and c["time"] < cur["time"] + cur["resolution"]
-               for c in creates):
+        if any(_possibly_between(c, prev["time"], cur["time"] + cur["resolution"]) for c in creates):
             continue  # a creation (possibly) in between: a new scale-down or an update step
         if cur["ordinal"] > prev["ordinal"]:
             violations.append(violation(cur["pod"], "%s was deleted at %s after %s at %s: the controller deletes "
                                         "the highest ordinal first" % (cur["pod"], obj.format_time(cur["time"]),
                                                                        prev["pod"], obj.format_time(prev["time"]))))
+
+
+def _possibly_between(entry, after, before):
+    """Can an occurrence of the Event of ``entry`` (from ``controller_pod_events``) lie after ``after``
+    and before ``before``: the known one, or (``span``) a lost one between its first and last?"""
+    if entry["time"] + entry["resolution"] > after and entry["time"] < before:
+        return True
+    span = entry["span"]
+    return span is not None and span[0] < before and span[1] + entry["resolution"] > after
 
 
 def _audit_revisions(sts, own, violations):

@@ -121,6 +121,24 @@ def test_audit_deletions_separated_by_a_creation_are_not_compared(shot):
     assert audit_order(shot["statefulset"], shot["pods"], events)["violations"] == []
 
 
+def test_audit_deletions_with_creations_lost_in_aggregated_events_are_not_compared(shot):
+    # scaled 3 -> 1 -> 3 three times within the hour: client-go folds each pod's repeated event into one
+    # (count, first and last occurrence), so the creations between the second and third scale-down are
+    # known only as "somewhere between the first and the last" - not as no creation at all
+    s = 10 ** 9
+    events = [_event("create", "myapp-1", T0_NS + 1 * s, count=4, last="2026-11-27T07:02:10Z"),
+              _event("create", "myapp-2", T0_NS + 2 * s, count=4, last="2026-11-27T07:02:11Z"),
+              _event("delete", "myapp-2", T0_NS + 60 * s, count=3, last="2026-11-27T07:02:00Z"),
+              _event("delete", "myapp-1", T0_NS + 61 * s, count=3, last="2026-11-27T07:02:01Z")]
+    result = audit_order(shot["statefulset"], shot["pods"], events)
+    assert result["violations"] == []
+    # the same deletions with every creation known (one occurrence each, none in between) are compared
+    lone = [_event("create", "myapp-1", T0_NS + 1 * s), _event("create", "myapp-2", T0_NS + 2 * s),
+            _event("delete", "myapp-1", T0_NS + 61 * s), _event("delete", "myapp-2", T0_NS + 120 * s)]
+    messages = [v["message"] for v in audit_order(shot["statefulset"], shot["pods"], lone)["violations"]]
+    assert any(m.startswith("myapp-2 was deleted at 2026-11-27T07:02:00.000Z after myapp-1") for m in messages)
+
+
 def test_audit_rolling_update_must_go_from_the_highest_ordinal(shot):
     sts = shot["statefulset"]
     sts["status"]["updateRevision"] = "myapp-new"
