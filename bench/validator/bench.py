@@ -276,7 +276,7 @@ def bench_validate(rounds, replicas):
     args = validator_args(ns, sts, ["order", "completion", "storage", "dns"], expected_volumes=pins)
     short_args = dict(args, pod_details="problems")
     ours, direct, short, floor, base, rss, anchor_rcs = [], [], [], [], [], [], []
-    short_sizes = None
+    short_sizes, mismatches = None, []
     for index in range(rounds):
         sides = ["module", "short", "anchor", "floor"]
         for side in sides[index % 4:] + sides[:index % 4]:
