@@ -115,12 +115,16 @@ def test_missing_service(shot):
         "Service default/statefulset-headless (spec.serviceName of myapp) does not exist"
 
 
-def test_srv_for_named_ports(shot):
+def with_named_port(shot):
+    """The Service's port ``http`` names the pods' port ``web`` (8080): ``(answers, its SRV name)``."""
     shot["service"]["spec"]["ports"] = [{"name": "http", "protocol": "TCP", "port": 80, "targetPort": "web"}]
     for pod in shot["pods"]:
         pod["spec"]["containers"][0]["ports"] = [{"name": "web", "containerPort": 8080, "protocol": "TCP"}]
-    answers = cluster_dns(shot)
-    qname = "_http._tcp." + SVC
+    return cluster_dns(shot), "_http._tcp." + SVC
+
+
+def test_srv_for_named_ports(shot):
+    answers, qname = with_named_port(shot)
     answers[(qname, "SRV")] = {"rcode": "NOERROR", "values": [
         "myapp-0.%s:8080" % SVC, "myapp-1.%s:8080" % SVC, "myapp-7.%s:8080" % SVC]}
     result = verdict(shot, answers)
@@ -156,11 +160,7 @@ def test_a_service_record_too_large_for_dns_is_unchecked_not_a_violation_per_pod
 
 
 def test_an_srv_name_too_large_for_dns_is_unchecked(shot):
-    shot["service"]["spec"]["ports"] = [{"name": "http", "protocol": "TCP", "port": 80, "targetPort": "web"}]
-    for pod in shot["pods"]:
-        pod["spec"]["containers"][0]["ports"] = [{"name": "web", "containerPort": 8080, "protocol": "TCP"}]
-    answers = cluster_dns(shot)
-    qname = "_http._tcp." + SVC
+    answers, qname = with_named_port(shot)
     answers[(qname, "SRV")] = dict(TOO_LARGE, held=1800)
     result = verdict(shot, answers)
     assert result["violations"] == [] and len(result["unchecked"]) == 1
