@@ -132,8 +132,9 @@ class StatefulSetClient:
         After the StatefulSet, the reads go at once, one thread each (the API server works on one
         while this process parses another's JSON). ``with_pods(sts, service, pods)``, if given, is
         called as soon as the pods (and, for the dns check, the Service) are read, in their thread,
-        while the other reads go on; what it returns is ``with_pods``. ``read_seconds``: how long the reads took, for each check whose own reads they
-        were, and under ``statefulset`` for the StatefulSet and its pods, which every check reads."""
+        while the other reads go on; what it returns is ``with_pods``. ``read_seconds``: how long the
+        reads took, for each check whose own reads they were, and under ``statefulset`` for the
+        StatefulSet and its pods, which every check reads."""
         clock = time.monotonic
         started = clock()
         sts = self.statefulset(namespace, name)
