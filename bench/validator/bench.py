@@ -196,13 +196,19 @@ def ansible_module(module, args, timeout=300):
     return elapsed, result
 
 
+def process_env():
+    """``env()`` for a plain Python process of the venv that imports the collection (no Ansible in front)."""
+    e = env()
+    e["PYTHONPATH"] = os.path.join(REPO, ".collections") + os.pathsep + os.path.join(
+        BIN, "..", "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+    return e
+
+
 def module_process(args):
     """Run the module file as its own process: (seconds, peak RSS in MB, result)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
-    e = env()
-    e["PYTHONPATH"] = os.path.join(REPO, ".collections") + os.pathsep + os.path.join(
-        BIN, "..", "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+    e = process_env()
     started = time.monotonic()
     proc = subprocess.Popen([os.path.join(BIN, "python"), MODULE, handle.name], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=e)
@@ -251,9 +257,7 @@ def floor_process():
     """The floor under any module process built on kubernetes.core's client: a Python process that
     only imports that client and ``AnsibleK8SModule`` (the ``kubernetes`` package, Ansible's
     ``basic``) and exits. Seconds."""
-    e = env()
-    e["PYTHONPATH"] = os.path.join(REPO, ".collections") + os.pathsep + os.path.join(
-        BIN, "..", "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+    e = process_env()
     started = time.monotonic()
     subprocess.run([os.path.join(BIN, "python"), "-c", FLOOR_IMPORTS], env=e, check=True)
     return time.monotonic() - started
